@@ -1,0 +1,46 @@
+# The two commands a newcomer types: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test lint serve db clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+# Migrate, load reference data, and demo accounts only when the database has no users yet.
+db: $(VENV)/.installed instance/secret_key
+	SECRET_KEY_FILE=instance/secret_key $(FLASK) db-upgrade
+	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-reference
+	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-demo --if-empty
+
+run: db node_modules/.package-lock.json
+	SECRET_KEY_FILE=instance/secret_key $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
+
+test: $(VENV)/.installed-dev node_modules/.package-lock.json
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,38 @@
+"""One blueprint per audience."""
+from functools import wraps
+
+from flask import abort, request, url_for
+from flask_login import current_user, login_required
+
+
+def register_blueprints(app):
+    from blueprints import admin, auth, home, public
+    from blueprints.menus import menu_for
+    from services.notifications import unread_count
+
+    for module in (public, auth, home, admin):
+        app.register_blueprint(module.bp)
+
+    @app.template_global()
+    def page_url(number):
+        """This page's URL with its filters kept and another page number."""
+        return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": number})
+
+    @app.context_processor
+    def _navigation():
+        if not current_user.is_authenticated:
+            return {"menu": [], "unread": 0}
+        return {"menu": menu_for(current_user), "unread": unread_count(current_user)}
+
+
+def role_required(*roles):
+    """Log-in required, and 403 unless the user has one of `roles`."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

@@ -1,0 +1,117 @@
+"""The administrator: assigned accounts, reference data, the SMS outbox and the audit log."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints import role_required
+from forms import add_error
+from forms.admin import AccountForm
+from models import (
+    ASSIGNED_ROLES,
+    AuditLog,
+    Committee,
+    Organisation,
+    Role,
+    SmsMessage,
+    SmsStatus,
+    User,
+    users_visible_to,
+)
+from services import accounts, sms
+from services.pagination import paginate
+from services.txn import atomic
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def _admin_only():
+    return None
+
+
+def _organisation_choices(role):
+    orgs = Organisation.select().where(Organisation.kind == role).order_by(Organisation.region, Organisation.name)
+    return [(o.id, f"{o.region.name + ' · ' if o.region else ''}{o.name}") for o in orgs]
+
+
+@bp.route("/accounts")
+def accounts_list():
+    query = users_visible_to(current_user).order_by(User.id.desc())
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(User.username.contains(q) | User.real_name.contains(q) | User.mobile.contains(q))
+    role = request.args.get("role", "")
+    if role in Role._value2member_map_:
+        query = query.where(User.role == Role(role))
+    return render_template("admin/accounts.html", page=paginate(query, request.args.get("page")),
+                           q=q, role=role, roles=list(Role))
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+def account_new():
+    form = AccountForm()
+    role = Role(form.role.data) if form.role.data in {r.value for r in ASSIGNED_ROLES} else ASSIGNED_ROLES[0]
+    form.organisation.choices = _organisation_choices(role)
+    if request.headers.get("HX-Trigger-Name") == "role":
+        # htmx: the role changed, offer that role's organisations (the form itself is not submitted).
+        return render_template("admin/_organisation_select.html", form=form)
+    if form.validate_on_submit():
+        organisation = Organisation.get_or_none(Organisation.id == form.organisation.data)
+        temporary = accounts.new_temporary_password()
+        try:
+            user = accounts.create_account(
+                current_user, username=form.username.data, real_name=form.real_name.data, password=temporary,
+                role=role, mobile=(form.mobile.data or "").strip(), organisation=organisation,
+                must_change_password=True, ip=request.remote_addr,
+            )
+        except accounts.AccountError as error:
+            add_error(form, error.field, str(error))
+        else:
+            return render_template("admin/password_issued.html", user=user, password=temporary, created=True)
+    return render_template("admin/account_form.html", form=form)
+
+
+@bp.route("/accounts/<int:user_id>/reset-password", methods=["POST"])
+def reset_password(user_id):
+    user = users_visible_to(current_user).where(User.id == user_id).first() or abort(404)
+    temporary = accounts.reset_password(current_user, user, ip=request.remote_addr)
+    return render_template("admin/password_issued.html", user=user, password=temporary, created=False)
+
+
+@bp.route("/committees")
+def committees():
+    return render_template("admin/committees.html", committees=Committee.select().order_by(Committee.number))
+
+
+@bp.route("/outbox")
+def outbox():
+    query = SmsMessage.select().order_by(SmsMessage.id.desc())
+    status = request.args.get("status", "")
+    if status in SmsStatus._value2member_map_:
+        query = query.where(SmsMessage.status == SmsStatus(status))
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(SmsMessage.mobile.contains(q) | SmsMessage.body.contains(q))
+    counts = {s: SmsMessage.select().where(SmsMessage.status == s).count() for s in SmsStatus}
+    return render_template("admin/outbox.html", page=paginate(query, request.args.get("page")),
+                           status=status, q=q, counts=counts)
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+def outbox_retry(message_id):
+    message = SmsMessage.get_or_none(SmsMessage.id == message_id) or abort(404)
+    with atomic():
+        sms.retry_now(message)
+    sms.deliver_due()
+    message = SmsMessage.get_by_id(message_id)
+    flash(f"短信 #{message.id} 已重新发送：{message.status.label}。", "info")
+    return redirect(url_for("admin.outbox"))
+
+
+@bp.route("/audit")
+def audit_log():
+    query = AuditLog.select().order_by(AuditLog.id.desc())
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(AuditLog.action.contains(q) | AuditLog.target.contains(q) | AuditLog.detail.contains(q))
+    return render_template("admin/audit.html", page=paginate(query, request.args.get("page")), q=q)

@@ -1,0 +1,64 @@
+"""Each role's menu, with the names the notice tells users to click. Items not built yet open a 尚未开放 page."""
+from dataclasses import dataclass, field
+
+from flask import url_for
+
+from models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    endpoint: str = "public.soon"
+    params: dict = field(default_factory=dict)
+
+    @property
+    def url(self):
+        return url_for(self.endpoint, **self.params)
+
+
+def soon(label, slug):
+    return MenuItem(label, "public.soon", {"slug": slug})
+
+
+HOME = MenuItem("首页", "home.index")
+NOTICES = MenuItem("消息通知", "home.notifications")
+PENDING = soon("待审查", "pending")
+RECOMMEND = soon("审核推荐", "recommend")
+
+MENUS = {
+    Role.APPLICANT: [
+        HOME, soon("个人基本信息", "profile"), soon("我的业绩档案", "achievements"),
+        soon("高级职称评审", "senior-plans"), soon("中级职称评审", "mid-plans"), soon("我的申报", "my-applications"),
+        NOTICES,
+    ],
+    Role.UNIT: [
+        HOME, soon("单位信息", "unit-info"), soon("本单位人员", "unit-staff"), soon("业绩档案审核", "achievement-review"),
+        soon("职称申报资格审查", "qualification-review"), soon("资格公示与报送", "publicity"), NOTICES,
+    ],
+    Role.TALENT_CENTRE: [HOME, PENDING, RECOMMEND, NOTICES],
+    Role.CONSTRUCTION_BUREAU: [HOME, soon("收费设定", "fee-settings"), PENDING, RECOMMEND, NOTICES],
+    Role.HR_BUREAU: [HOME, soon("收费设定", "fee-settings"), PENDING, RECOMMEND, NOTICES],
+    Role.COMMITTEE_OFFICE: [
+        HOME, soon("评审对象", "candidates"), soon("评审结果录入", "results"), soon("评委会评审对象花名册", "roster"),
+        soon("推荐至高评委", "forward"), NOTICES,
+    ],
+    Role.ADMIN: [
+        HOME, MenuItem("账号管理", "admin.accounts_list"), soon("单位审核", "unit-approval"),
+        soon("评审工作计划", "plans"), MenuItem("评委会与专业", "admin.committees"),
+        MenuItem("短信发件箱", "admin.outbox"), MenuItem("操作日志", "admin.audit_log"), NOTICES,
+    ],
+}
+
+
+def menu_for(user):
+    return MENUS.get(user.role, []) if user.is_authenticated else []
+
+
+def soon_label(slug):
+    """The menu label of a feature not built yet, or None when no menu names it."""
+    for items in MENUS.values():
+        for item in items:
+            if item.params.get("slug") == slug:
+                return item.label
+    return None

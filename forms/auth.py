@@ -1,0 +1,26 @@
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from forms import REQUIRED
+
+
+class LoginForm(FlaskForm):
+    username = StringField("登录名（申报人员为手机号）", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
+
+
+class RegisterForm(FlaskForm):
+    mobile = StringField("手机号", validators=[DataRequired(REQUIRED)],
+                         description="11 位手机号，作为登录名，并用于接收 12333 短信通知。")
+    real_name = StringField("真实姓名", validators=[DataRequired(REQUIRED), Length(max=32, message="姓名不超过 32 个字。")])
+    id_number = StringField("身份证号", validators=[DataRequired(REQUIRED)],
+                            description="18 位居民身份证号；出生日期和性别由号码自动得出。")
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED)], description="至少 8 位，须同时包含字母和数字。")
+    password2 = PasswordField("确认密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("新密码", validators=[DataRequired(REQUIRED)], description="至少 8 位，须同时包含字母和数字。")
+    password2 = PasswordField("确认新密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])

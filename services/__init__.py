@@ -1,0 +1,1 @@
+"""Pure rules and adapters: no Flask request objects here."""

@@ -1,0 +1,35 @@
+"""Demo accounts for `make run`: one per role, all with the password DEMO_PASSWORD (listed in the README)."""
+from models import Committee, Organisation, Region, Role
+from services.accounts import create_account, register_applicant
+from services.txn import atomic
+
+DEMO_PASSWORD = "Demo2026"
+DEMO_UNIT = "绍兴示范建设集团有限公司"
+# A valid 身份证号 (GB 11643 check character), invented for the demo.
+DEMO_ID_NUMBER = "330602198506150013"
+
+
+def seed_demo():
+    """Create the demo unit and accounts; requires the reference data."""
+    yuecheng = Region.get(Region.name == "越城区")
+    with atomic():
+        unit, _ = Organisation.get_or_create(kind=Role.UNIT, name=DEMO_UNIT, defaults={"region": yuecheng})
+        accounts = [
+            dict(username="admin", real_name="平台管理员", role=Role.ADMIN),
+            dict(username="unit_demo", real_name="王人事", role=Role.UNIT, mobile="13800000002", organisation=unit),
+            dict(username="talent_demo", real_name="李专员", role=Role.TALENT_CENTRE,
+                 organisation=Organisation.get(Organisation.kind == Role.TALENT_CENTRE)),
+            dict(username="jsj_yuecheng", real_name="赵审查", role=Role.CONSTRUCTION_BUREAU,
+                 organisation=Organisation.get((Organisation.kind == Role.CONSTRUCTION_BUREAU)
+                                               & (Organisation.region == yuecheng))),
+            dict(username="rsj_yuecheng", real_name="钱审核", role=Role.HR_BUREAU,
+                 organisation=Organisation.get((Organisation.kind == Role.HR_BUREAU)
+                                               & (Organisation.region == yuecheng))),
+            dict(username="pwh_yuecheng", real_name="孙秘书", role=Role.COMMITTEE_OFFICE,
+                 organisation=Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
+                                               & (Organisation.committee == Committee.get(Committee.number == 3)))),
+        ]
+        users = [register_applicant(mobile="13800000001", password=DEMO_PASSWORD, real_name="张工程",
+                                    id_number=DEMO_ID_NUMBER)]
+        users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
+    return users

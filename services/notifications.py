@@ -1,0 +1,18 @@
+"""In-app notices and SMS: written in the caller's transaction, sent only after it commits."""
+from models import Notification, SmsMessage
+from services import sms
+from services.txn import on_commit
+
+
+def notify(user, title, body="", link="", send_sms=True):
+    """Queue an in-app notice and, when the user has a mobile number, an SMS with the same text."""
+    notice = Notification.create(user=user, title=title, body=body, link=link)
+    if send_sms and user.mobile:
+        text = f"【职称评审】{title}" + (f"：{body}" if body else "")
+        SmsMessage.create(user=user, mobile=user.mobile, body=text)
+        on_commit(sms.deliver_due)
+    return notice
+
+
+def unread_count(user):
+    return Notification.select().where((Notification.user == user) & Notification.read_at.is_null()).count()

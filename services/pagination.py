@@ -1,0 +1,36 @@
+"""Pagination of peewee queries for every list page."""
+from dataclasses import dataclass
+from math import ceil
+
+PER_PAGE = 20
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+
+def paginate(query, number, per_page=PER_PAGE):
+    """The `number`-th page (1-based, clamped to the valid range) of `query`."""
+    total = query.count()
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(max(1, number), max(1, ceil(total / per_page)))
+    return Page(list(query.paginate(number, per_page)), number, per_page, total)

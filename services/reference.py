@@ -1,0 +1,170 @@
+"""Reference data from the notice (附件4 and the plans it names), loaded idempotently by `flask seed-reference`.
+
+Every record is found by its natural key and brought up to date, so running the command again changes
+nothing and never duplicates.
+"""
+from datetime import date
+
+from models import (
+    Committee,
+    CommitteeProfession,
+    IndustryTag,
+    Level,
+    Organisation,
+    PlanCommittee,
+    PlanProfession,
+    Profession,
+    Region,
+    ReviewPlan,
+    Role,
+)
+from services.txn import atomic
+
+REGIONS = [
+    ("city", "市直"), ("yuecheng", "越城区"), ("keqiao", "柯桥区"), ("shangyu", "上虞区"),
+    ("zhuji", "诸暨市"), ("shengzhou", "嵊州市"), ("xinchang", "新昌县"),
+]
+
+CATEGORY_1 = ["建筑工程管理", "建筑材料", "风景园林", "工程造价", "城市燃气工程", "白蚁防治", "建筑机械", "工程勘察"]
+CATEGORY_2 = ["岩土工程", "给排水", "暖通工程", "建筑工程（施工）", "建筑电气/建筑智能化", "建筑装饰", "市政道路（桥梁）施工"]
+CONSTRUCTION = ["建筑施工专业"]
+DESIGN = ["建筑设计", "建筑结构", "建筑装饰设计", "风景园林/景观设计", "市政道路（桥梁）设计", "岩土工程设计",
+          "给排水设计", "暖通工程设计", "建筑电气/建筑智能化设计"]
+PREFABRICATED = ["装配式建筑施工", "装配式建筑设计", "装配式建筑生产"]
+SHANGHAI = ["岩土工程", "给排水", "暖通工程", "建筑工程（施工）", "建筑电气/建筑智能化", "建筑装饰", "风景园林",
+            "市政道路（桥梁）施工"]
+
+DISTRICT_PROFESSIONS_TEXT = (
+    "1、建筑工程管理、建筑材料、风景园林、工程造价、城市燃气工程、白蚁防治、建筑机械、工程勘察等专业；"
+    "2、岩土工程、给排水、暖通工程、建筑工程（施工）、建筑电气/建筑智能化、建筑装饰、市政道路（桥梁）等施工专业。"
+)
+CATEGORY_NOTE = "专业类别1的高级申报人员需要经中评委推荐，专业类别2的人员不需要经中评委推荐。"
+MID_TITLES = "工程师、高级工程师（推荐）"
+
+
+def _district(number, region, name, office, phone, address, professions_text="", note=""):
+    return dict(number=number, name=name, titles=MID_TITLES, professions_text=professions_text, scope=region,
+                receiving_office=office, phone=phone, address=address, note=note, region=region,
+                professions=CATEGORY_1 + CATEGORY_2)
+
+
+# 附件4, row by row; `professions` is what the platform offers (the printed text is kept in professions_text).
+# Rows 3–7 print no professions; they review the same district list as rows 2 and 8.
+COMMITTEES = [
+    dict(number=1, name="浙江省建筑（施工专业）工程技术人员高级职务任职资格评审委员会", titles="高级工程师",
+         professions_text="建筑施工专业", scope="全市", receiving_office="绍兴市人力社保局专技处", phone="85224188",
+         address="越城区曲屯368号", note="", is_senior=True, professions=CONSTRUCTION),
+    _district(2, "市直", "市直建设工程中级专业技术职务任职资格评审委员会", "绍兴市建设局政治处", "85140374",
+              "越城区凤林西路135号市交投大厦", DISTRICT_PROFESSIONS_TEXT, CATEGORY_NOTE),
+    _district(3, "越城区", "越城区建设工程中级专业技术职务任职资格评审委员会", "越城区人力社保局人事管理科",
+              "88307199", "越城区马臻路45号"),
+    _district(4, "柯桥区", "柯桥区建设工程中级专业技术职务任职资格评审委员会", "柯桥区人力社保局专业技术人员管理科",
+              "84126032", "柯桥区纺都路1066号公共服务大楼"),
+    _district(5, "上虞区", "上虞区建设工程中级专业技术职务任职资格评审委员会", "上虞区人力社保局专业技术人员管理科",
+              "82120302", "上虞区曹娥街道嘉和路168号"),
+    _district(6, "诸暨市", "诸暨市建设工程中级专业技术职务任职资格评审委员会", "诸暨市人力社保局专业技术与职业资格管理科",
+              "87035676", "诸暨市暨阳街道永昌路12号"),
+    _district(7, "嵊州市", "嵊州市建设工程中级专业技术职务任职资格评审委员会", "嵊州市人力社保局专业技术人员管理科",
+              "83012837", "嵊州市剡城路369号"),
+    _district(8, "新昌县", "新昌县建设工程中级专业技术职务任职资格评审委员会", "新昌县人力社保局人才综合科",
+              "86023080", "新昌县鼓山中路179号", DISTRICT_PROFESSIONS_TEXT, CATEGORY_NOTE),
+    dict(number=9, name="绍兴市勘察设计行业工程技术人员中级专业技术职务任职资格评审委员会", titles=MID_TITLES,
+         professions_text="建筑设计、建筑结构、建筑装饰、风景园林/景观、市政道路（桥梁）、岩土工程、给排水、暖通工程、"
+                          "建筑电气/建筑智能化等设计专业",
+         scope="全市勘察设计企业", receiving_office="绍兴市勘察设计协会", phone="88208007", address="", note="",
+         industry_tag=IndustryTag.SURVEY_DESIGN, professions=DESIGN),
+    dict(number=10, name="绍兴市装配式建筑行业工程技术人员中级专业技术职务任职资格评审委员会", titles="工程师",
+         professions_text="装配式建筑施工、设计、生产", scope="全市", receiving_office="绍兴建筑产业现代化发展联盟",
+         phone="89176889", address="", note="", industry_tag=IndustryTag.PREFABRICATED, professions=PREFABRICATED),
+    dict(number=11, name="绍兴市驻沪建筑施工企业工程技术人员中级专业技术职务任职资格评审委员会", titles="工程师",
+         professions_text="岩土工程、给排水、暖通工程、建筑工程（施工）、建筑电气/建筑智能化、建筑装饰、风景园林、"
+                          "市政道路（桥梁）等施工专业。",
+         scope="驻沪建筑施工企业", receiving_office="上海市绍兴商会", phone="021-31269545", address="", note="",
+         industry_tag=IndustryTag.SHANGHAI, professions=SHANGHAI),
+]
+
+# The bureaus each region's accounts belong to (统一分配的账号).
+BUREAUS = {
+    "市直": ("绍兴市建设局", "绍兴市人力社保局专技处"),
+    "越城区": ("越城区住房和城乡建设局", "越城区人力社保局"),
+    "柯桥区": ("柯桥区住房和城乡建设局", "柯桥区人力社保局"),
+    "上虞区": ("上虞区住房和城乡建设局", "上虞区人力社保局"),
+    "诸暨市": ("诸暨市住房和城乡建设局", "诸暨市人力社保局"),
+    "嵊州市": ("嵊州市住房和城乡建设局", "嵊州市人力社保局"),
+    "新昌县": ("新昌县住房和城乡建设局", "新昌县人力社保局"),
+}
+TALENT_CENTRE = "绍兴市人才交流中心"
+
+# The notice gives no filing dates; these are placeholders the administrator edits (评审工作计划 page).
+PLAN_OPENS = date(2020, 9, 1)
+PLAN_CLOSES = date(2020, 10, 31)
+SENIOR_PLANS = [
+    ("2020年度建设工程专业高级工程师职务任职资格评审工作计划", list(range(2, 10)), CATEGORY_1 + CATEGORY_2),
+    ("2020年省建筑（施工专业）工程技术人员高级职务任职资格评审工作计划", [1], CONSTRUCTION),
+]
+
+
+def _upsert(model, key, values, defaults=None):
+    """Find by `key`; create with `values` and `defaults`, or bring `values` up to date (defaults stay as edited)."""
+    row = model.get_or_none(**key)
+    if row is None:
+        return model.create(**key, **values, **(defaults or {})), True
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.save()
+    return row, False
+
+
+def _link(model, left_name, left, right_name, rights):
+    for right in rights:
+        model.get_or_create(**{left_name: left, right_name: right})
+
+
+def seed_reference():
+    """Load or refresh all reference data; returns counts by kind."""
+    with atomic():
+        regions = {}
+        for order, (code, name) in enumerate(REGIONS):
+            regions[name], _ = _upsert(Region, {"code": code}, {"name": name, "sort_order": order})
+
+        professions = {}
+        for name in dict.fromkeys(CATEGORY_1 + CATEGORY_2 + CONSTRUCTION + DESIGN + PREFABRICATED + SHANGHAI):
+            category = 1 if name in CATEGORY_1 else 2 if name in CATEGORY_2 else None
+            professions[name], _ = _upsert(Profession, {"name": name}, {"category": category})
+
+        committees = {}
+        for spec in COMMITTEES:
+            values = {k: v for k, v in spec.items() if k not in ("number", "professions")}
+            values["region"] = regions.get(values.get("region"))
+            values.setdefault("is_senior", False)
+            values.setdefault("industry_tag", None)
+            committee, _ = _upsert(Committee, {"number": spec["number"]}, values)
+            committees[spec["number"]] = committee
+            _link(CommitteeProfession, "committee", committee, "profession",
+                  [professions[p] for p in spec["professions"]])
+            _upsert(Organisation, {"kind": Role.COMMITTEE_OFFICE, "name": f"{committee.name}办公室"},
+                    {"committee": committee, "region": committee.region})
+
+        for region_name, (construction, hr) in BUREAUS.items():
+            _upsert(Organisation, {"kind": Role.CONSTRUCTION_BUREAU, "name": construction}, {"region": regions[region_name]})
+            _upsert(Organisation, {"kind": Role.HR_BUREAU, "name": hr}, {"region": regions[region_name]})
+        _upsert(Organisation, {"kind": Role.TALENT_CENTRE, "name": TALENT_CENTRE}, {"region": regions["市直"]})
+
+        plans = [(title, Level.SENIOR, numbers, names) for title, numbers, names in SENIOR_PLANS]
+        plans += [
+            (f"2020年度{c.name}（工程师）评审工作计划", Level.MID, [c.number],
+             [link.profession.name for link in c.profession_links])
+            for c in committees.values() if not c.is_senior
+        ]
+        for title, level, numbers, names in plans:
+            plan, _ = _upsert(ReviewPlan, {"title": title}, {"year": 2020, "level": level},
+                              {"opens_on": PLAN_OPENS, "closes_on": PLAN_CLOSES})
+            _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
+            _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
+
+    return {
+        "地区": Region.select().count(), "评委会": Committee.select().count(), "专业": Profession.select().count(),
+        "机构": Organisation.select().count(), "评审工作计划": ReviewPlan.select().count(),
+    }

@@ -1,0 +1,4 @@
+"""What gunicorn serves."""
+from app import create_app
+
+app = create_app()
