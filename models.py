@@ -87,6 +87,62 @@ class IndustryTag(LabeledEnum):
     SHANGHAI = ("shanghai", "驻沪建筑施工企业")
 
 
+class Ownership(LabeledEnum):
+    PUBLIC_INSTITUTION = ("public_institution", "机关事业单位")
+    STATE_OWNED = ("state_owned", "国有企业")
+    PRIVATE = ("private", "民营企业")
+    JOINT_STOCK = ("joint_stock", "股份制企业")
+    OTHER = ("other", "其他")
+
+
+# Units of these kinds whose files the talent centre holds apply through it (附件2 二（四）).
+AGENCY_OWNERSHIPS = (Ownership.PRIVATE, Ownership.JOINT_STOCK)
+
+
+class UnitStatus(LabeledEnum):
+    PENDING = ("pending", "待审核")
+    APPROVED = ("approved", "已通过")
+    REFUSED = ("refused", "已退回")
+
+
+class AchievementKind(LabeledEnum):
+    PROJECT = ("project", "工程项目")
+    PAPER = ("paper", "论文著作")
+    AWARD = ("award", "获奖")
+    PATENT = ("patent", "专利")
+    STANDARD = ("standard", "标准规范")
+    OTHER = ("other", "其他")
+
+
+class AchievementStatus(LabeledEnum):
+    PENDING = ("pending", "待审核")
+    PASSED = ("passed", "已通过")
+    RETURNED = ("returned", "已退回")
+
+
+class Education(LabeledEnum):
+    DOCTORATE = ("doctorate", "博士研究生")
+    MASTER = ("master", "硕士研究生")
+    BACHELOR = ("bachelor", "大学本科")
+    JUNIOR_COLLEGE = ("junior_college", "大学专科")
+    SECONDARY = ("secondary", "中专")
+    OTHER = ("other", "其他")
+
+
+class Degree(LabeledEnum):
+    NONE = ("none", "无")
+    BACHELOR = ("bachelor", "学士")
+    MASTER = ("master", "硕士")
+    DOCTORATE = ("doctorate", "博士")
+
+
+class ApplicationStatus(LabeledEnum):
+    DRAFT = ("draft", "草稿")
+    AT_UNIT = ("at_unit", "待单位审核")
+    RETURNED = ("returned", "已退回修改")
+    REFUSED = ("refused", "未通过")
+
+
 class SmsStatus(LabeledEnum):
     PENDING = ("pending", "待发送")
     SENDING = ("sending", "发送中")
@@ -149,13 +205,39 @@ class CommitteeProfession(BaseModel):
 # ---------------------------------------------------------------- organisations
 
 class Organisation(BaseModel):
-    """An employer, the talent centre, a bureau or a committee office; `kind` is the role of its accounts."""
+    """An employer, the talent centre, a bureau or a committee office; `kind` is the role of its accounts.
+
+    The unit columns are filled for employers (用人单位) only; other organisations are created approved.
+    """
 
     name = pw.CharField(max_length=128)
     kind = EnumField(Role)
     region = pw.ForeignKeyField(Region, null=True, backref="organisations")
     committee = pw.ForeignKeyField(Committee, null=True, backref="offices")
     created_at = pw.DateTimeField(default=now)
+    status = EnumField(UnitStatus, default=UnitStatus.APPROVED)
+    credit_code = pw.CharField(max_length=18, null=True, unique=True)
+    ownership = EnumField(Ownership, null=True)
+    industry_tag = EnumField(IndustryTag, null=True)
+    files_at_talent_centre = pw.BooleanField(default=False)
+    contact_name = pw.CharField(max_length=64, default="")
+    contact_mobile = pw.CharField(max_length=20, default="")
+
+    @property
+    def is_approved(self):
+        return self.status == UnitStatus.APPROVED
+
+    @property
+    def authorization_letter(self):
+        """The 授权委托证明 of the latest submission."""
+        review = (UnitReview.select().where((UnitReview.unit == self) & UnitReview.letter.is_null(False))
+                  .order_by(UnitReview.id.desc()).first())
+        return review.letter if review else None
+
+    @property
+    def goes_through_talent_centre(self):
+        """附件2 二（四）: private and joint-stock enterprises whose personnel files the centre holds."""
+        return self.kind == Role.UNIT and self.files_at_talent_centre and self.ownership in AGENCY_OWNERSHIPS
 
     class Meta:
         indexes = ((("kind", "name"), True),)
@@ -181,6 +263,8 @@ class User(UserMixin, BaseModel):
     locked_until = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=now)
     last_login_at = pw.DateTimeField(null=True)
+    work_started_on = pw.DateField(null=True)  # 从事工程技术工作起始时间
+    upload_quota = pw.IntegerField(default=200 * 1024 * 1024)
 
     @property
     def is_active(self):
@@ -195,6 +279,75 @@ class User(UserMixin, BaseModel):
 
     def __str__(self):
         return self.real_name
+
+
+# ---------------------------------------------------------------- files
+
+class StoredFile(BaseModel):
+    """An upload kept under the instance folder with a random name; its type is what its content says."""
+
+    stored_name = pw.CharField(max_length=64, unique=True)
+    original_name = pw.CharField(max_length=255)
+    content_type = pw.CharField(max_length=64)
+    size = pw.IntegerField()
+    sha256 = pw.CharField(max_length=64)
+    uploaded_by = pw.ForeignKeyField(User, null=True, backref="uploads", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=now)
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    def can_view(self, user):
+        """Its uploader, the administrator, and whoever may see an achievement or unit that uses it."""
+        if not user.is_authenticated:
+            return False
+        if user.is_admin or user.id == self.uploaded_by_id:
+            return True
+        if any(link.achievement.can_view(user) for link in self.achievement_links):
+            return True
+        return (UnitReview.select().where((UnitReview.letter == self) & (UnitReview.unit == user.organisation_id))
+                .exists())
+
+
+class UnitReview(BaseModel):
+    """One step in a unit's approval history: 提交, 通过 or 退回 with the reason."""
+
+    unit = pw.ForeignKeyField(Organisation, backref="reviews", on_delete="CASCADE")
+    actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    action = pw.CharField(max_length=16)  # submit / approve / refuse
+    reason = pw.TextField(default="")
+    letter = pw.ForeignKeyField(StoredFile, null=True, backref="+")
+    at = pw.DateTimeField(default=now)
+
+    ACTION_LABELS = {"submit": "提交审核", "approve": "审核通过", "refuse": "退回"}
+
+    @property
+    def action_label(self):
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+
+class EducationRecord(BaseModel):
+    """One line of a person's education history."""
+
+    user = pw.ForeignKeyField(User, backref="education", on_delete="CASCADE")
+    education = EnumField(Education)
+    degree = EnumField(Degree, default=Degree.NONE)
+    school = pw.CharField(max_length=128)
+    major = pw.CharField(max_length=128)
+    graduated_on = pw.DateField()
+    verifiable_on_chsi = pw.BooleanField(default=True)  # 学信网可查
+    sort_order = pw.IntegerField(default=0)
+
+
+class TitleRecord(BaseModel):
+    """A professional title held now (现专业技术职务资格)."""
+
+    user = pw.ForeignKeyField(User, backref="titles", on_delete="CASCADE")
+    name = pw.CharField(max_length=64)  # e.g. 助理工程师, 工程师
+    profession = pw.CharField(max_length=64, default="")
+    obtained_on = pw.DateField()
+    sort_order = pw.IntegerField(default=0)
 
 
 class LoginFailure(BaseModel):
@@ -235,6 +388,86 @@ class PlanProfession(BaseModel):
 
     class Meta:
         indexes = ((("plan", "profession"), True),)
+
+
+# ---------------------------------------------------------------- achievements (我的业绩档案)
+
+class Achievement(BaseModel):
+    """An entry of the achievement archive; the unit passes or returns it (业绩档案审核).
+
+    `version` grows with every edit, so a submitted application's snapshot says which version it used.
+    Kind-specific fields (刊物, 专利号 …) live in `details` (JSON) as services/achievements.py declares.
+    """
+
+    owner = pw.ForeignKeyField(User, backref="achievements", on_delete="CASCADE")
+    kind = EnumField(AchievementKind)
+    title = pw.CharField(max_length=200)
+    role_in = pw.CharField(max_length=64, default="")  # 本人角色 / 排名
+    started_on = pw.DateField(null=True)
+    ended_on = pw.DateField(null=True)
+    scale = pw.CharField(max_length=128, default="")  # 规模或投资额
+    description = pw.TextField(default="")
+    is_collective = pw.BooleanField(default=False)
+    details = pw.TextField(default="{}")
+    status = EnumField(AchievementStatus, default=AchievementStatus.PENDING, index=True)
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+    @property
+    def history(self):
+        return self.reviews.order_by(AchievementReview.id.desc())
+
+    @property
+    def current_files(self):
+        return [link.file for link in self.file_links.where(AchievementFile.is_current).order_by(AchievementFile.id)]
+
+    def can_edit(self, user):
+        return user.is_authenticated and user.id == self.owner_id
+
+    def can_review(self, user):
+        """The applicant's current unit, once approved (业绩档案审核)."""
+        return (user.is_authenticated and user.role == Role.UNIT and user.organisation_id is not None
+                and user.organisation_id == self.owner.organisation_id and user.organisation.is_approved)
+
+    def can_view(self, user):
+        return self.can_edit(user) or self.can_review(user) or (user.is_authenticated and user.is_admin)
+
+
+class AchievementFile(BaseModel):
+    """An attachment of an achievement; unlinking keeps the file (a submitted snapshot may still use it)."""
+
+    achievement = pw.ForeignKeyField(Achievement, backref="file_links", on_delete="CASCADE")
+    file = pw.ForeignKeyField(StoredFile, backref="achievement_links")
+    is_current = pw.BooleanField(default=True)
+
+
+class AchievementReview(BaseModel):
+    """The unit's 通过 / 退回 of one version of an achievement, with the reason."""
+
+    achievement = pw.ForeignKeyField(Achievement, backref="reviews", on_delete="CASCADE")
+    actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    action = pw.CharField(max_length=16)  # pass / return
+    reason = pw.TextField(default="")
+    version = pw.IntegerField()
+    at = pw.DateTimeField(default=now)
+
+
+# ---------------------------------------------------------------- applications
+
+class Application(BaseModel):
+    """One applicant's application to one plan. The wizard and the review chain extend it (issues 4–5)."""
+
+    applicant = pw.ForeignKeyField(User, backref="applications", on_delete="CASCADE")
+    plan = pw.ForeignKeyField(ReviewPlan, backref="applications")
+    status = EnumField(ApplicationStatus, default=ApplicationStatus.DRAFT, index=True)
+    unit = pw.ForeignKeyField(Organisation, null=True, backref="applications")
+    submitted_at = pw.DateTimeField(null=True)
+    snapshot = pw.TextField(default="{}")  # what was submitted, frozen (JSON)
+    created_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("applicant", "plan"), True),)
 
 
 # ---------------------------------------------------------------- notifications
@@ -278,8 +511,9 @@ class AuditLog(BaseModel):
 
 
 MODELS = [
-    Region, Committee, Profession, CommitteeProfession, Organisation, User, LoginFailure,
-    ReviewPlan, PlanCommittee, PlanProfession, Notification, SmsMessage, AuditLog,
+    Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
+    EducationRecord, TitleRecord, LoginFailure, ReviewPlan, PlanCommittee, PlanProfession,
+    Achievement, AchievementFile, AchievementReview, Application, Notification, SmsMessage, AuditLog,
 ]
 
 
@@ -318,3 +552,13 @@ def users_visible_to(viewer):
         units = organisations_visible_to(viewer).where(Organisation.kind == Role.UNIT)
         return query.where((User.organisation.in_(units)) | (User.id == viewer.id))
     return query.where(User.id == viewer.id)
+
+
+def achievements_visible_to(viewer):
+    """Achievements `viewer` may open: the owner's own, its staff's for an approved unit, all for the administrator."""
+    query = Achievement.select(Achievement, User).join(User, on=(Achievement.owner == User.id))
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.UNIT and viewer.organisation.is_approved:
+        return query.where(User.organisation == viewer.organisation_id)
+    return query.where(Achievement.owner == viewer.id)

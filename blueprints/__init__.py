@@ -1,4 +1,5 @@
 """One blueprint per audience."""
+import json
 from functools import wraps
 
 from flask import abort, request, url_for
@@ -6,12 +7,18 @@ from flask_login import current_user, login_required
 
 
 def register_blueprints(app):
-    from blueprints import admin, auth, home, public
+    from blueprints import admin, applicant, auth, files, home, public, unit
     from blueprints.menus import menu_for
+    from blueprints.uploads import kept_file
+    from forms.applicant import DETAIL_FIELDS, KIND_LABELS
     from services.notifications import unread_count
 
-    for module in (public, auth, home, admin):
+    for module in (public, auth, home, applicant, unit, files, admin):
         app.register_blueprint(module.bp)
+    app.add_template_global(kept_file)
+    app.add_template_global(KIND_LABELS, "KIND_LABELS")
+    app.add_template_global(DETAIL_FIELDS, "DETAIL_FIELDS")
+    app.add_template_filter(json.loads, "fromjson")
 
     @app.template_global()
     def page_url(number):

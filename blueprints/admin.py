@@ -10,15 +10,20 @@ from models import (
     AuditLog,
     Committee,
     Organisation,
+    Region,
     Role,
     SmsMessage,
     SmsStatus,
+    UnitReview,
+    UnitStatus,
     User,
+    organisations_visible_to,
     users_visible_to,
 )
 from services import accounts, sms
 from services.pagination import paginate
 from services.txn import atomic
+from workflow import WorkflowError, approve_unit, refuse_unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,6 +81,53 @@ def reset_password(user_id):
     user = users_visible_to(current_user).where(User.id == user_id).first() or abort(404)
     temporary = accounts.reset_password(current_user, user, ip=request.remote_addr)
     return render_template("admin/password_issued.html", user=user, password=temporary, created=False)
+
+
+@bp.route("/units")
+def units():
+    query = organisations_visible_to(current_user).where(Organisation.kind == Role.UNIT).order_by(Organisation.id.desc())
+    status = request.args.get("status", UnitStatus.PENDING.value)
+    if status in UnitStatus._value2member_map_:
+        query = query.where(Organisation.status == UnitStatus(status))
+    region = request.args.get("region", "")
+    if region.isdigit():
+        query = query.where(Organisation.region == int(region))
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(Organisation.name.contains(q) | Organisation.credit_code.contains(q.upper()))
+    units_only = Organisation.select().where(Organisation.kind == Role.UNIT)
+    counts = {s: units_only.where(Organisation.status == s).count() for s in UnitStatus}
+    return render_template("admin/units.html", page=paginate(query, request.args.get("page")), status=status,
+                           region=region, q=q, counts=counts, regions=Region.select().order_by(Region.sort_order))
+
+
+def _unit_or_404(unit_id):
+    return (organisations_visible_to(current_user)
+            .where((Organisation.id == unit_id) & (Organisation.kind == Role.UNIT)).first() or abort(404))
+
+
+@bp.route("/units/<int:unit_id>")
+def unit_detail(unit_id):
+    unit = _unit_or_404(unit_id)
+    staff = User.select().where(User.organisation == unit).order_by(User.role, User.real_name)
+    return render_template("admin/unit_detail.html", unit=unit, staff=staff,
+                           reviews=unit.reviews.order_by(UnitReview.id.desc()))
+
+
+@bp.route("/units/<int:unit_id>/decide", methods=["POST"])
+def unit_decide(unit_id):
+    unit = _unit_or_404(unit_id)
+    try:
+        if request.form.get("action") == "approve":
+            approve_unit(unit, current_user, ip=request.remote_addr)
+            flash(f"“{unit.name}”已审核通过，已通知单位经办人。", "success")
+        else:
+            refuse_unit(unit, current_user, request.form.get("reason"), ip=request.remote_addr)
+            flash(f"“{unit.name}”已退回，已通知单位经办人。", "success")
+    except WorkflowError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.unit_detail", unit_id=unit.id))
+    return redirect(url_for("admin.units"))
 
 
 @bp.route("/committees")

@@ -28,12 +28,13 @@ RECOMMEND = soon("审核推荐", "recommend")
 
 MENUS = {
     Role.APPLICANT: [
-        HOME, soon("个人基本信息", "profile"), soon("我的业绩档案", "achievements"),
+        HOME, MenuItem("个人基本信息", "applicant.profile_page"), MenuItem("我的业绩档案", "applicant.achievements"),
         soon("高级职称评审", "senior-plans"), soon("中级职称评审", "mid-plans"), soon("我的申报", "my-applications"),
         NOTICES,
     ],
     Role.UNIT: [
-        HOME, soon("单位信息", "unit-info"), soon("本单位人员", "unit-staff"), soon("业绩档案审核", "achievement-review"),
+        HOME, MenuItem("单位信息", "unit.info"), MenuItem("本单位人员", "unit.staff"),
+        MenuItem("业绩档案审核", "unit.achievements"),
         soon("职称申报资格审查", "qualification-review"), soon("资格公示与报送", "publicity"), NOTICES,
     ],
     Role.TALENT_CENTRE: [HOME, PENDING, RECOMMEND, NOTICES],
@@ -44,7 +45,7 @@ MENUS = {
         soon("推荐至高评委", "forward"), NOTICES,
     ],
     Role.ADMIN: [
-        HOME, MenuItem("账号管理", "admin.accounts_list"), soon("单位审核", "unit-approval"),
+        HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
         soon("评审工作计划", "plans"), MenuItem("评委会与专业", "admin.committees"),
         MenuItem("短信发件箱", "admin.outbox"), MenuItem("操作日志", "admin.audit_log"), NOTICES,
     ],

@@ -1,6 +1,28 @@
-"""WTForms classes, one module per blueprint."""
+"""WTForms classes, one module per blueprint, plus the few field types they share."""
+from wtforms import DateField, SelectField
 
 REQUIRED = "此项必填。"
+
+
+class ChineseDateField(DateField):
+    """A date input (YYYY-MM-DD) whose parse error is in Chinese."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"日期“{valuelist[0]}”无效，请按 年-月-日（如 2020-09-01）填写。") from None
+
+
+def enum_select(label, enum, blank=None, **kwargs):
+    """A select of a LabeledEnum's members (value → label), optionally with a blank first choice."""
+    choices = ([("", blank)] if blank else []) + enum.choices()
+    return SelectField(label, choices=choices, **kwargs)
 
 
 def add_error(form, field_name, message):

@@ -1,5 +1,7 @@
 """Demo accounts for `make run`: one per role, all with the password DEMO_PASSWORD (listed in the README)."""
-from models import Committee, Organisation, Region, Role
+from datetime import date
+
+from models import Committee, Degree, Education, EducationRecord, Organisation, Ownership, Region, Role
 from services.accounts import create_account, register_applicant
 from services.txn import atomic
 
@@ -7,13 +9,16 @@ DEMO_PASSWORD = "Demo2026"
 DEMO_UNIT = "绍兴示范建设集团有限公司"
 # A valid 身份证号 (GB 11643 check character), invented for the demo.
 DEMO_ID_NUMBER = "330602198506150013"
+DEMO_CREDIT_CODE = "91330602MA2D5E7K1B"  # valid GB 32100 check character, invented
 
 
 def seed_demo():
     """Create the demo unit and accounts; requires the reference data."""
     yuecheng = Region.get(Region.name == "越城区")
     with atomic():
-        unit, _ = Organisation.get_or_create(kind=Role.UNIT, name=DEMO_UNIT, defaults={"region": yuecheng})
+        unit, _ = Organisation.get_or_create(kind=Role.UNIT, name=DEMO_UNIT, defaults={
+            "region": yuecheng, "credit_code": DEMO_CREDIT_CODE, "ownership": Ownership.PRIVATE,
+            "contact_name": "王人事", "contact_mobile": "13800000002"})
         accounts = [
             dict(username="admin", real_name="平台管理员", role=Role.ADMIN),
             dict(username="unit_demo", real_name="王人事", role=Role.UNIT, mobile="13800000002", organisation=unit),
@@ -29,7 +34,12 @@ def seed_demo():
                  organisation=Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
                                                & (Organisation.committee == Committee.get(Committee.number == 3)))),
         ]
-        users = [register_applicant(mobile="13800000001", password=DEMO_PASSWORD, real_name="张工程",
-                                    id_number=DEMO_ID_NUMBER)]
+        applicant = register_applicant(mobile="13800000001", password=DEMO_PASSWORD, real_name="张工程",
+                                       id_number=DEMO_ID_NUMBER)
+        applicant.organisation, applicant.work_started_on = unit, date(2008, 7, 1)
+        applicant.save()
+        EducationRecord.create(user=applicant, education=Education.BACHELOR, degree=Degree.BACHELOR,
+                               school="浙江大学", major="土木工程", graduated_on=date(2008, 6, 30))
+        users = [applicant]
         users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
     return users

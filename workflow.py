@@ -1,0 +1,158 @@
+"""The one place that changes the state of units, achievements and applications.
+
+Each function checks the transition is allowed for this actor and this record's current state, writes
+the history row and the audit log, and queues notifications that are sent after the transaction commits.
+A state change is a conditional UPDATE on the state the actor saw, so of two people acting at once only
+one succeeds; the other gets a WorkflowError saying the record changed.
+"""
+from flask import url_for
+
+from models import (
+    Achievement,
+    AchievementFile,
+    AchievementReview,
+    AchievementStatus,
+    Organisation,
+    Role,
+    UnitReview,
+    UnitStatus,
+    User,
+    now,
+)
+from services import audit
+from services.notifications import notify
+from services.txn import atomic
+
+CHANGED = "该记录已被他人处理或已修改，请刷新后查看当前状态。"
+
+
+class WorkflowError(Exception):
+    """A refused transition; the message says why, in words the user understands."""
+
+
+def _require_reason(reason, action_label):
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(f"{action_label}必须填写理由。")
+    return reason
+
+
+# ---------------------------------------------------------------- units (授权委托证明审核)
+
+def _unit_contacts(unit):
+    return User.select().where((User.organisation == unit) & (User.role == Role.UNIT))
+
+
+def submit_unit(unit, actor, letter, ip=""):
+    """A unit's registration or corrected resubmission goes (back) to the administrator, with its letter."""
+    with atomic():
+        updated = Organisation.update(status=UnitStatus.PENDING).where(
+            (Organisation.id == unit.id) & (Organisation.status != UnitStatus.APPROVED)
+        ).execute()
+        if not updated:
+            raise WorkflowError("单位已审核通过，无需再次提交。")
+        UnitReview.create(unit=unit, actor=actor, action="submit", letter=letter)
+        audit.record(actor, "unit.submit", f"organisation:{unit.id}", unit.name, ip)
+        for admin in User.select().where(User.role == Role.ADMIN):
+            notify(admin, f"单位“{unit.name}”提交了授权委托证明，待审核", link=url_for("admin.unit_detail", unit_id=unit.id),
+                   send_sms=False)
+    unit.status = UnitStatus.PENDING
+
+
+def _decide_unit(unit, actor, status, action, reason, ip):
+    with atomic():
+        updated = Organisation.update(status=status).where(
+            (Organisation.id == unit.id) & (Organisation.status == UnitStatus.PENDING)
+        ).execute()
+        if not updated:
+            raise WorkflowError(CHANGED)
+        UnitReview.create(unit=unit, actor=actor, action=action, reason=reason)
+        audit.record(actor, f"unit.{action}", f"organisation:{unit.id}", reason, ip)
+        for contact in _unit_contacts(unit):
+            if status == UnitStatus.APPROVED:
+                notify(contact, "单位授权委托证明审核通过", f"“{unit.name}”已绑定，本单位人员现在可以选择本单位。",
+                       link=url_for("unit.info"))
+            else:
+                notify(contact, "单位授权委托证明被退回", f"理由：{reason}。请修改后重新提交。", link=url_for("unit.info"))
+    unit.status = status
+
+
+def approve_unit(unit, actor, ip=""):
+    _decide_unit(unit, actor, UnitStatus.APPROVED, "approve", "", ip)
+
+
+def refuse_unit(unit, actor, reason, ip=""):
+    _decide_unit(unit, actor, UnitStatus.REFUSED, "refuse", _require_reason(reason, "退回"), ip)
+
+
+# ---------------------------------------------------------------- achievements (业绩档案审核)
+
+def save_achievement(achievement, actor, new_files=(), removed_file_ids=(), ip=""):
+    """Create or edit an achievement; any edit makes a new version that waits for the unit's review again."""
+    if achievement.id and not achievement.can_edit(actor):
+        raise WorkflowError("只能修改本人的业绩档案。")
+    with atomic():
+        if achievement.id:
+            current = Achievement.get_by_id(achievement.id)
+            if current.version != achievement.version:
+                raise WorkflowError(CHANGED)
+            was = current.status
+            achievement.version += 1
+        else:
+            was = None
+        achievement.status = AchievementStatus.PENDING
+        achievement.updated_at = now()
+        achievement.save()
+        if removed_file_ids:
+            AchievementFile.update(is_current=False).where(
+                (AchievementFile.achievement == achievement) & AchievementFile.file.in_(list(removed_file_ids))
+            ).execute()
+        for stored in new_files:
+            AchievementFile.create(achievement=achievement, file=stored)
+        detail = f"{achievement.kind.label}“{achievement.title}”第 {achievement.version} 版"
+        if was == AchievementStatus.PASSED:
+            detail += "（原已通过，修改后重新待审核）"
+        audit.record(actor, "achievement.save", f"achievement:{achievement.id}", detail, ip)
+    return achievement
+
+
+def review_achievement(achievement, actor, action, reason="", version=None, ip=""):
+    """The unit's 通过 or 退回 (reason required) of the version the reviewer looked at."""
+    if action not in ("pass", "return"):
+        raise WorkflowError("未知的审核操作。")
+    if not achievement.can_review(actor):
+        raise WorkflowError("您无权审核该业绩档案。")
+    reason = (reason or "").strip()
+    if action == "return":
+        reason = _require_reason(reason, "退回")
+    new_status = AchievementStatus.PASSED if action == "pass" else AchievementStatus.RETURNED
+    version = achievement.version if version is None else int(version)
+    with atomic():
+        updated = Achievement.update(status=new_status).where(
+            (Achievement.id == achievement.id) & (Achievement.status == AchievementStatus.PENDING)
+            & (Achievement.version == version)
+        ).execute()
+        if not updated:
+            raise WorkflowError(CHANGED)
+        AchievementReview.create(achievement=achievement, actor=actor, action=action, reason=reason, version=version)
+        audit.record(actor, f"achievement.{action}", f"achievement:{achievement.id}", reason, ip)
+        link = url_for("applicant.achievement_detail", achievement_id=achievement.id)
+        if action == "pass":
+            notify(achievement.owner, f"业绩“{achievement.title}”已通过单位审核", link=link)
+        else:
+            notify(achievement.owner, f"业绩“{achievement.title}”被单位退回", f"理由：{reason}", link=link)
+    achievement.status = new_status
+
+
+def pass_achievements(ids, actor, ip=""):
+    """Bulk 通过: passes each eligible one; returns (done, skipped)."""
+    done = skipped = 0
+    for achievement in Achievement.select().where(Achievement.id.in_(list(ids))):
+        try:
+            review_achievement(achievement, actor, "pass", ip=ip)
+        except WorkflowError:
+            skipped += 1
+        else:
+            done += 1
+    skipped += len(set(ids)) - done - skipped
+    return done, skipped
