@@ -35,9 +35,10 @@ db: $(VENV)/.installed instance/secret_key
 run: db node_modules/.package-lock.json
 	SECRET_KEY_FILE=instance/secret_key $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
 
+# -rfEs lists failures, errors and skips, so a machine without Chromium says the browser tests were skipped.
 test: $(VENV)/.installed-dev node_modules/.package-lock.json
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rfEs $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

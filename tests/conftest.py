@@ -1,0 +1,123 @@
+"""Test set-up: one app per session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), clean data per test."""
+import os
+from urllib.parse import quote
+
+import pytest
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+
+from app import create_app, migration_router  # noqa: E402
+from models import MODELS, Organisation, Region, Role, User, db  # noqa: E402
+from services.accounts import create_account, register_applicant  # noqa: E402
+from services.reference import seed_reference  # noqa: E402
+
+PASSWORD = "Passw0rd"
+# Valid 身份证号 (GB 11643 check character), invented for the tests.
+ID_MALE = "330602198506150013"
+ID_FEMALE = "33060219900101028X"
+
+
+def _drop_everything():
+    for table in db.get_tables():
+        db.execute_sql(f'DROP TABLE IF EXISTS "{table}"' + (" CASCADE" if _is_postgres() else ""))
+
+
+def _is_postgres():
+    return not db.obj.__class__.__name__.startswith("Sqlite")
+
+
+def _private_schema(url):
+    """On PostgreSQL, a schema of this test run's own, so that runs sharing the database do not collide."""
+    import psycopg2
+
+    schema = f"test_run_{os.getpid()}"
+    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    return schema, f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance}/test.db"
+    schema = None
+    if url.startswith("postgres"):
+        schema, url = _private_schema(url)
+    application = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "SMS_LOG": str(instance / "sms.log"),
+    })
+    db.connect(reuse_if_open=True)
+    _drop_everything()
+    migration_router(db.obj).run()
+    yield application
+    if schema:
+        db.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    db.close()
+
+
+def clear_data():
+    """Empty every table but the migration history."""
+    tables = [m._meta.table_name for m in MODELS]
+    if _is_postgres():
+        db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    else:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            db.execute_sql(f'DELETE FROM "{table}"')
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+@pytest.fixture(autouse=True)
+def data(app):
+    """Each test starts with the reference data only."""
+    db.connect(reuse_if_open=True)
+    clear_data()
+    seed_reference()
+    yield
+    db.connect(reuse_if_open=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    """Run a test with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def region(name):
+    return Region.get(Region.name == name)
+
+
+def organisation(kind, region_name=None, **extra):
+    query = Organisation.select().where(Organisation.kind == kind)
+    if region_name:
+        query = query.where(Organisation.region == region(region_name))
+    return query.first()
+
+
+def make_unit(name="测试建设有限公司", region_name="越城区"):
+    return Organisation.create(kind=Role.UNIT, name=name, region=region(region_name))
+
+
+def make_applicant(mobile="13900000001", id_number=ID_MALE, name="张三"):
+    return register_applicant(mobile=mobile, password=PASSWORD, real_name=name, id_number=id_number)
+
+
+def make_user(role, username=None, organisation=None, mobile=""):
+    return create_account(None, username=username or f"{role.value}_{User.select().count() + 1}", real_name=f"{role.label}用户",
+                          password=PASSWORD, role=role, organisation=organisation, mobile=mobile)
+
+
+def login(client, user, password=PASSWORD):
+    return client.post("/login", data={"username": user.username, "password": password}, follow_redirects=True)
