@@ -143,6 +143,38 @@ class ApplicationStatus(LabeledEnum):
     REFUSED = ("refused", "未通过")
 
 
+# Applications in these states are the applicant's to edit; any other state has been submitted.
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
+class ApplicationType(LabeledEnum):
+    """申报类型, in the roster order of 附件3 一.2 (the two ticks of 正常申报 are flags, not types)."""
+
+    NORMAL = ("normal", "正常申报")
+    TRANSFER = ("transfer", "转评")
+    OTHER = ("other", "其他申报")
+    LANDMARK = ("landmark", "标志性业绩直接申报")
+    SKILLED = ("skilled", "技能人才申报")
+    SELF_EVALUATION = ("self_evaluation", "自评申报")
+
+
+class ApplicationCategory(LabeledEnum):
+    """申报类别 (附件3 二.2)."""
+
+    PLANNING_DESIGN = ("planning_design", "规划与设计类")
+    CONSTRUCTION_SUPERVISION = ("construction_supervision", "施工与监理类")
+    TECHNICAL_MANAGEMENT = ("technical_management", "技术管理类")
+
+
+class AssessmentResult(LabeledEnum):
+    """单位考核情况, one per year; 合格 or better is required."""
+
+    EXCELLENT = ("excellent", "优秀")
+    PASS = ("pass", "合格")
+    BASIC = ("basic", "基本合格")
+    FAIL = ("fail", "不合格")
+
+
 class SmsStatus(LabeledEnum):
     PENDING = ("pending", "待发送")
     SENDING = ("sending", "发送中")
@@ -360,7 +392,7 @@ class LoginFailure(BaseModel):
 # ---------------------------------------------------------------- plans
 
 class ReviewPlan(BaseModel):
-    """评审工作计划."""
+    """评审工作计划: who may apply, when, and what the application must contain."""
 
     title = pw.CharField(max_length=200, unique=True)
     year = pw.IntegerField()
@@ -369,9 +401,21 @@ class ReviewPlan(BaseModel):
     closes_on = pw.DateField()
     requirements = pw.TextField(default="")
     created_at = pw.DateTimeField(default=now)
+    required_attachments = pw.TextField(default="")  # checklist keys the plan asks for, comma-separated
+    education_years = pw.CharField(max_length=32, default="")  # 继续教育 years checked, e.g. "2018,2019"
+    rubric = pw.TextField(default="")  # 自评 rubric (JSON, services/scoring.py); empty means the default
+    pass_mark = pw.IntegerField(default=105)
 
     def __str__(self):
         return self.title
+
+    @property
+    def years_checked(self):
+        return [int(y) for y in self.education_years.split(",") if y.strip().isdigit()]
+
+    @property
+    def attachment_keys(self):
+        return [k for k in self.required_attachments.split(",") if k]
 
 
 class PlanCommittee(BaseModel):
@@ -456,7 +500,7 @@ class AchievementReview(BaseModel):
 # ---------------------------------------------------------------- applications
 
 class Application(BaseModel):
-    """One applicant's application to one plan. The wizard and the review chain extend it (issues 4–5)."""
+    """One applicant's application to one plan: the wizard's draft, then what was submitted (snapshot)."""
 
     applicant = pw.ForeignKeyField(User, backref="applications", on_delete="CASCADE")
     plan = pw.ForeignKeyField(ReviewPlan, backref="applications")
@@ -465,9 +509,80 @@ class Application(BaseModel):
     submitted_at = pw.DateTimeField(null=True)
     snapshot = pw.TextField(default="{}")  # what was submitted, frozen (JSON)
     created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+    step_reached = pw.IntegerField(default=1)  # the wizard resumes here
+    # step 1 证件照
+    photo = pw.ForeignKeyField(StoredFile, null=True, backref="+")
+    # step 2 个人承诺
+    pledge_token = pw.CharField(max_length=64, null=True, unique=True)
+    pledge_token_expires = pw.DateTimeField(null=True)
+    pledge_signature = pw.ForeignKeyField(StoredFile, null=True, backref="+")
+    pledge_signed_at = pw.DateTimeField(null=True)
+    pledge_ip = pw.CharField(max_length=64, default="")
+    # step 3 填写申报信息
+    application_type = EnumField(ApplicationType, null=True)
+    recent_degree = pw.BooleanField(default=False)  # 后学历（学位）取得时间不满2年
+    mid_again = pw.BooleanField(default=False)  # 再次通过中级申报
+    transfer_from = pw.CharField(max_length=128, default="")  # 转评: the title held in another series
+    landmark_text = pw.TextField(default="")  # 标志性业绩
+    holds_senior_title = pw.BooleanField(default=False)  # applies through the 中级 route while holding a senior title
+    second_title = pw.CharField(max_length=128, default="")  # 专业技术职务任职资格2
+    profession = pw.ForeignKeyField(Profession, null=True, backref="+")
+    category = EnumField(ApplicationCategory, null=True)
+    assessments = pw.TextField(default="{}")  # 单位考核情况 {"2022": "pass", …}
+    statement = pw.TextField(default="")  # 本人述职
+    committee = pw.ForeignKeyField(Committee, null=True, backref="applications")
+    self_evaluation = pw.TextField(default="{}")  # {rubric item key: claimed count}
+    self_evaluation_total = pw.IntegerField(null=True)
+    insured_outside_province = pw.BooleanField(default=False)  # 近1年内有省外社保缴纳记录
+    established_post = pw.BooleanField(null=True)  # 事业单位在编 (None: not a 事业单位)
+    # step 5 继续教育学时 {"2018": 96, …}
+    education_hours = pw.TextField(default="{}")
 
     class Meta:
         indexes = ((("applicant", "plan"), True),)
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    def can_edit(self, user):
+        return user.is_authenticated and user.id == self.applicant_id and self.is_editable
+
+    def can_view(self, user):
+        return user.is_authenticated and (user.id == self.applicant_id or user.is_admin)
+
+
+class ApplicationAchievement(BaseModel):
+    """An achievement picked in step 4, with the version picked and, for a collective project, the evidence."""
+
+    application = pw.ForeignKeyField(Application, backref="achievement_links", on_delete="CASCADE")
+    achievement = pw.ForeignKeyField(Achievement, backref="application_links")
+    version = pw.IntegerField()
+    contributor_evidence = pw.ForeignKeyField(StoredFile, null=True, backref="+")  # 本人系主要贡献者依据
+
+    class Meta:
+        indexes = ((("application", "achievement"), True),)
+
+
+class ApplicationFile(BaseModel):
+    """A file attached to an application: evidence of step 3 or an item of step 5's checklist (`key`)."""
+
+    application = pw.ForeignKeyField(Application, backref="files", on_delete="CASCADE")
+    key = pw.CharField(max_length=32)  # checklist or evidence key, e.g. "education_2019", "landmark"
+    file = pw.ForeignKeyField(StoredFile, backref="application_links")
+    created_at = pw.DateTimeField(default=now)
+
+
+class ReviewAction(BaseModel):
+    """Append-only history of an application: 提交, and every level's decision with its reason."""
+
+    application = pw.ForeignKeyField(Application, backref="actions", on_delete="CASCADE")
+    level = pw.CharField(max_length=32)  # who acted: applicant, unit, construction_bureau …
+    actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    action = pw.CharField(max_length=32)
+    reason = pw.TextField(default="")
+    at = pw.DateTimeField(default=now)
 
 
 # ---------------------------------------------------------------- notifications
@@ -513,7 +628,8 @@ class AuditLog(BaseModel):
 MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, ReviewPlan, PlanCommittee, PlanProfession,
-    Achievement, AchievementFile, AchievementReview, Application, Notification, SmsMessage, AuditLog,
+    Achievement, AchievementFile, AchievementReview, Application, ApplicationAchievement, ApplicationFile,
+    ReviewAction, Notification, SmsMessage, AuditLog,
 ]
 
 
