@@ -12,6 +12,7 @@ from models import (
     AchievementFile,
     AchievementReview,
     AchievementStatus,
+    Application,
     Organisation,
     Role,
     UnitReview,
@@ -156,3 +157,26 @@ def pass_achievements(ids, actor, ip=""):
             done += 1
     skipped += len(set(ids)) - done - skipped
     return done, skipped
+
+
+# ---------------------------------------------------------------- applications (马上申报 and the wizard)
+
+def start_application(plan, applicant, today=None, ip=""):
+    """马上申报: the applicant's one application for this plan, created as a draft the first time."""
+    from services import plans
+
+    existing = plans.existing_application(plan, applicant)
+    if existing is not None:
+        return existing
+    reason = plans.closed_reason(plan, today)
+    if reason:
+        raise WorkflowError(reason)
+    blockers = plans.start_blockers(applicant)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    with atomic():
+        application, created = Application.get_or_create(plan=plan, applicant=applicant,
+                                                         defaults={"unit": applicant.organisation})
+        if created:
+            audit.record(applicant, "application.start", f"application:{application.id}", plan.title, ip)
+    return application

@@ -18,6 +18,7 @@ from models import (
     ReviewPlan,
     Role,
 )
+from services.checklist import DEFAULT_KINDS
 from services.txn import atomic
 
 REGIONS = [
@@ -160,7 +161,8 @@ def seed_reference():
         ]
         for title, level, numbers, names in plans:
             plan, _ = _upsert(ReviewPlan, {"title": title}, {"year": 2020, "level": level},
-                              {"opens_on": PLAN_OPENS, "closes_on": PLAN_CLOSES})
+                              {"opens_on": PLAN_OPENS, "closes_on": PLAN_CLOSES, "education_years": "2018,2019",
+                               "required_attachments": DEFAULT_KINDS})
             _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
             _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
 
