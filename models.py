@@ -584,6 +584,16 @@ class ReviewAction(BaseModel):
     reason = pw.TextField(default="")
     at = pw.DateTimeField(default=now)
 
+    ACTION_LABELS = {"submit": "提交", "resubmit": "修改后重新提交"}
+
+    @property
+    def level_label(self):
+        return Role(self.level).label if self.level in Role._value2member_map_ else self.level
+
+    @property
+    def action_label(self):
+        return self.ACTION_LABELS.get(self.action, self.action)
+
 
 # ---------------------------------------------------------------- notifications
 

@@ -31,7 +31,9 @@ class UploadRule:
 
 
 LETTER = UploadRule((PDF, JPEG), 10 * MB)  # 授权委托证明
-ATTACHMENT = UploadRule((PDF, JPEG, PNG), 20 * MB)  # 业绩档案附件
+ATTACHMENT = UploadRule((PDF, JPEG, PNG), 20 * MB)  # 业绩档案附件, application attachments
+PHOTO = UploadRule((JPEG,), 1 * MB)  # 证件照 (services/photo.py checks the rest)
+SIGNATURE = UploadRule((PNG,), 1 * MB)  # the pledge's signature image
 
 
 def sniff(data):
@@ -46,8 +48,10 @@ def _check_image(data, content_type):
     try:
         with Image.open(BytesIO(data)) as image:
             image.verify()
-            if TYPE_LABELS.get(content_type) != image.format:
+            if image.format not in ({"JPEG", "MPO"} if content_type == JPEG else {TYPE_LABELS[content_type]}):
                 raise UploadError("图片内容与其格式标记不符。")
+    except Image.DecompressionBombError:
+        raise UploadError("图片像素数过大（疑似异常文件），请缩小图片尺寸后重新上传。") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise UploadError(f"图片文件已损坏或不完整，无法打开（{type(error).__name__}）。") from None
 
@@ -84,6 +88,12 @@ def save(data, filename, rule, upload_root, uploaded_by=None):
         stored_name=stored_name, original_name=Path(filename or "未命名").name[:255], content_type=content_type,
         size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by,
     )
+
+
+def discard(stored_files, upload_root):
+    """Remove the bytes of uploads whose rows were rolled back (a form refused after they were stored)."""
+    for stored in stored_files:
+        path_of(stored, upload_root).unlink(missing_ok=True)
 
 
 def path_of(stored, upload_root):

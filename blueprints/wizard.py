@@ -1,0 +1,386 @@
+"""马上申报 → the seven-step application wizard, the phone signing page of the pledge, and 我的申报."""
+import io
+import json
+from datetime import date
+
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from blueprints import role_required
+from blueprints.uploads import take_upload
+from forms import add_error
+from forms.wizard import PhotoForm, SubmitForm, attachments_form, info_form
+from models import (
+    Achievement,
+    AchievementStatus,
+    Application,
+    ApplicationCategory,
+    ApplicationType,
+    AssessmentResult,
+    Ownership,
+    Role,
+)
+from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
+from services.pagination import paginate
+from workflow import (
+    IncompleteStep,
+    WorkflowError,
+    attach_file,
+    detach_file,
+    new_pledge_link,
+    pledge_by_token,
+    save_draft,
+    select_achievements,
+    sign_pledge,
+    submit_application,
+)
+
+bp = Blueprint("wizard", __name__)
+applicant_only = role_required(Role.APPLICANT)
+
+
+def _own(application_id):
+    application = Application.get_or_none(Application.id == application_id)
+    if application is None or application.applicant_id != current_user.id:
+        abort(404)
+    return application
+
+
+def _render(step, application, **context):
+    """The step page; an htmx request gets the wizard panel only (the page around it stays)."""
+    template = "wizard/_panel.html" if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted") \
+        else "wizard/step.html"
+    response = current_app.make_response(render_template(
+        template, step=step, application=application, steps=steps.STEPS, **context))
+    if request.headers.get("HX-Request"):
+        response.headers["HX-Push-Url"] = url_for("wizard.step", application_id=application.id, number=step.number)
+    return response
+
+
+def _go(application, number):
+    return redirect(url_for("wizard.step", application_id=application.id, number=number))
+
+
+def _show_problems(form, problems):
+    for problem in problems:
+        add_error(form, problem.field, str(problem))
+
+
+def _files(application, key_prefix, field_names, form):
+    """Store the files chosen in `field_names` under their keys; refusals go next to their field."""
+    ok = True
+    for name in field_names:
+        for upload in (getattr(form, name).data or []):
+            if not (upload and upload.filename):
+                continue
+            try:
+                attach_file(application, current_user, name.removeprefix(key_prefix), take_upload(upload, storage.ATTACHMENT))
+            except (storage.UploadError, WorkflowError) as error:
+                add_error(form, name, str(error))
+                ok = False
+    return ok
+
+
+@bp.route("/applications")
+@applicant_only
+def mine():
+    query = current_user.applications.order_by(Application.id.desc())
+    return render_template("wizard/mine.html", page=paginate(query, request.args.get("page")))
+
+
+@bp.route("/applications/<int:application_id>")
+@applicant_only
+def view(application_id):
+    application = _own(application_id)
+    if application.is_editable:
+        return _go(application, application.step_reached)
+    return render_template("wizard/view.html", application=application, data=steps.loads(application.snapshot),
+                           actions=application.actions.order_by("id"))
+
+
+@bp.route("/applications/<int:application_id>/step/<int:number>", methods=["GET", "POST"])
+@applicant_only
+def step(application_id, number):
+    application = _own(application_id)
+    current = steps.step(number)
+    if current is None:
+        abort(404)
+    if not application.is_editable:
+        return redirect(url_for("wizard.view", application_id=application.id))
+    if number > application.step_reached and number != 7:
+        flash(f"请按顺序填写，先完成第 {application.step_reached} 步。", "warning")
+        return _go(application, application.step_reached)
+    return VIEWS[current.slug](application, current)
+
+
+# ---------------------------------------------------------------- step 1 证件照
+
+def photo_step(application, current):
+    form = PhotoForm()
+    if form.validate_on_submit():
+        data = form.photo.data.stream.read(photo.MAX_BYTES + 1)
+        try:
+            photo.check_photo(data)
+            stored = storage.save(data, form.photo.data.filename, storage.PHOTO, current_app.config["UPLOAD_FOLDER"],
+                                  uploaded_by=current_user)
+            save_draft(application, current_user, reached=2, photo=stored)
+        except (photo.PhotoError, storage.UploadError, WorkflowError) as error:
+            add_error(form, "photo", str(error))
+        else:
+            flash("证件照已通过检查并保存。", "success")
+            return _go(application, 2)
+    elif request.method == "POST" and application.photo_id and not form.photo.data:
+        return _go(application, 2)  # 下一步 with the photo accepted earlier
+    return _render(current, application, form=form, rules=photo.RULES_TEXT)
+
+
+# ---------------------------------------------------------------- step 2 个人承诺
+
+def _qr_svg(url):
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True, title="扫码签署")
+    return Markup(buffer.getvalue().decode())
+
+
+def pledge_step(application, current):
+    if request.method == "POST":
+        if application.pledge_signed_at:
+            return _go(application, 3)
+        flash("尚未签署个人承诺：请用手机扫描二维码签名，或点击“在本电脑上签名”。", "warning")
+    link = None
+    if not application.pledge_signed_at:
+        token = new_pledge_link(application, current_user)
+        link = url_for("wizard.pledge_sign", token=token, _external=True)
+    return _render(current, application, link=link, qr=_qr_svg(link) if link else None)
+
+
+@bp.route("/applications/<int:application_id>/pledge/status")
+@applicant_only
+def pledge_status(application_id):
+    """Polled by the desktop page every 2 s; 286 stops the polling once signed."""
+    application = _own(application_id)
+    html = render_template("wizard/_pledge_status.html", application=application)
+    return html, (286 if application.pledge_signed_at else 200)
+
+
+@bp.route("/applications/<int:application_id>/pledge/here")
+@applicant_only
+def pledge_here(application_id):
+    """For people without a phone: the same signing page, on this computer."""
+    application = _own(application_id)
+    try:
+        token = new_pledge_link(application, current_user)
+    except WorkflowError as error:
+        flash(str(error), "warning")
+        return redirect(url_for("wizard.view", application_id=application.id))
+    return redirect(url_for("wizard.pledge_sign", token=token, back=1))
+
+
+@bp.route("/pledge/<token>", methods=["GET", "POST"])
+def pledge_sign(token):
+    """The signing page a phone opens from the QR code; the one-time token is the credential."""
+    try:
+        application = pledge_by_token(token)
+    except WorkflowError as error:
+        return render_template("wizard/pledge_sign.html", problem=str(error), application=None), 410
+    error = None
+    if request.method == "POST":
+        try:
+            png = signature.check_signature(request.form.get("signature", ""))
+            stored = storage.save(png, "签名.png", storage.SIGNATURE, current_app.config["UPLOAD_FOLDER"],
+                                  uploaded_by=application.applicant)
+            sign_pledge(application, token, stored, ip=request.remote_addr or "")
+        except (signature.SignatureError, storage.UploadError, WorkflowError) as problem:
+            error = str(problem)
+        else:
+            if request.args.get("back") and current_user.is_authenticated:
+                flash("个人承诺已签署。", "success")
+                return _go(application, 3)
+            return render_template("wizard/pledge_sign.html", signed=True, application=application)
+    return render_template("wizard/pledge_sign.html", application=application, error=error), (400 if error else 200)
+
+
+# ---------------------------------------------------------------- step 3 填写申报信息
+
+INFO_FIELDS = ("recent_degree", "mid_again", "transfer_from", "landmark_text", "holds_senior_title", "second_title",
+               "statement", "insured_outside_province")
+
+
+def _info_values(form, application):
+    """The draft's columns from the form, as typed (saved even when incomplete, so nothing is lost)."""
+    values = {name: "" if getattr(form, name).data is None else getattr(form, name).data for name in INFO_FIELDS}
+    values["application_type"] = ApplicationType(form.application_type.data) if form.application_type.data else None
+    values["category"] = ApplicationCategory(form.category.data) if form.category.data else None
+    values["profession"] = form.profession.data or None
+    values["committee"] = form.committee.data or None
+    values["established_post"] = {"yes": True, "no": False}.get(form.established_post.data)
+    values["assessments"] = json.dumps(
+        {str(y): getattr(form, f"assessment_{y}").data for y in form.assessment_years
+         if getattr(form, f"assessment_{y}").data})
+    claims = {item.key: getattr(form, f"score_{item.key}").data or 0 for item in scoring.items(form.rubric)}
+    values["self_evaluation"] = json.dumps({k: v for k, v in claims.items() if v})
+    values["self_evaluation_total"] = scoring.total(form.rubric, claims) \
+        if values["application_type"] == ApplicationType.SELF_EVALUATION else None
+    if values["application_type"] != ApplicationType.NORMAL:
+        values["recent_degree"] = values["mid_again"] = False
+    return values
+
+
+def _fill_info_form(form, application):
+    for name in INFO_FIELDS:
+        getattr(form, name).data = getattr(application, name)
+    form.application_type.data = application.application_type.value if application.application_type else None
+    form.category.data = application.category.value if application.category else ""
+    form.profession.data = application.profession_id or 0
+    form.committee.data = application.committee_id or 0
+    form.established_post.data = {True: "yes", False: "no"}.get(application.established_post, "")
+    results = steps.loads(application.assessments)
+    for year in form.assessment_years:
+        getattr(form, f"assessment_{year}").data = results.get(str(year), "")
+    claims = steps.loads(application.self_evaluation)
+    for item in scoring.items(form.rubric):
+        getattr(form, f"score_{item.key}").data = claims.get(item.key)
+
+
+def info_step(application, current):
+    unit = current_user.organisation
+    committees = plans.fitting_committees(application.plan, unit)
+    form = info_form(application, committees)
+    if request.method == "GET":
+        _fill_info_form(form, application)
+    elif form.validate_on_submit():
+        save_draft(application, current_user, unit=unit, **_info_values(form, application))
+        evidence = [f"evidence_{key}" for key in steps.EVIDENCE]
+        uploaded = _files(application, "evidence_", evidence, form)
+        if "start_self_evaluation" in request.form:
+            save_draft(application, current_user, application_type=ApplicationType.SELF_EVALUATION)
+            form.application_type.data = ApplicationType.SELF_EVALUATION.value
+        elif "save" in request.form or not uploaded:
+            flash("已保存草稿。" if uploaded else "部分附件未能上传，请看各项提示。", "success" if uploaded else "warning")
+        else:
+            problems = current.problems(application)
+            if not problems:
+                save_draft(application, current_user, reached=4)
+                return _go(application, 4)
+            _show_problems(form, problems)
+            form.form_errors.append("本步尚未完成，请按各项提示修改后再点“下一步”。")
+    score = scoring.total(form.rubric, {item.key: getattr(form, f"score_{item.key}").data or 0
+                                for item in scoring.items(form.rubric)})
+    return _render(current, application, form=form, committees=committees, unit=unit, score=score,
+                   work_years=profile.full_years(current_user.work_started_on),
+                   is_public_institution=unit is not None and unit.ownership == Ownership.PUBLIC_INSTITUTION,
+                   files=steps.files_by_key(application), types=ApplicationType, categories=ApplicationCategory,
+                   results=AssessmentResult)
+
+
+@bp.route("/applications/<int:application_id>/score", methods=["POST"])
+@applicant_only
+def score(application_id):
+    """The live 自评 total while the applicant types (htmx)."""
+    application = _own(application_id)
+    rubric = steps.rubric(application.plan)
+    claims = {}
+    for item in scoring.items(rubric):
+        value = request.form.get(f"score_{item.key}", "")
+        claims[item.key] = int(value) if value.isdigit() else 0
+    return render_template("wizard/_score.html", score=scoring.total(rubric, claims), plan=application.plan)
+
+
+@bp.route("/applications/<int:application_id>/files/<int:link_id>/remove", methods=["POST"])
+@applicant_only
+def remove_file(application_id, link_id):
+    application = _own(application_id)
+    try:
+        detach_file(application, current_user, link_id)
+    except WorkflowError as error:
+        flash(str(error), "warning")
+    else:
+        flash("附件已移除。", "success")
+    return _go(application, int(request.form.get("step", application.step_reached)))
+
+
+# ---------------------------------------------------------------- step 4 选择相关业绩
+
+def achievements_step(application, current):
+    passed = current_user.achievements.where(Achievement.status == AchievementStatus.PASSED).order_by(Achievement.id)
+    links = {link.achievement_id: link for link in application.achievement_links}
+    problems = []
+    if request.method == "POST":
+        chosen = [int(i) for i in request.form.getlist("achievement") if i.isdigit()]
+        evidence, refused = {}, []
+        for achievement_id in chosen:
+            upload = request.files.get(f"evidence_{achievement_id}")
+            if upload and upload.filename:
+                try:
+                    evidence[achievement_id] = take_upload(upload, storage.ATTACHMENT)
+                except storage.UploadError as error:
+                    refused.append(steps.Problem(str(error), f"achievement_{achievement_id}"))
+        try:
+            select_achievements(application, current_user, chosen, evidence)
+        except WorkflowError as error:
+            refused.append(steps.Problem(str(error)))
+        links = {link.achievement_id: link for link in application.achievement_links}
+        problems = refused or current.problems(application)
+        if not problems and "save" not in request.form:
+            save_draft(application, current_user, reached=5)
+            return _go(application, 5)
+        if not problems:
+            flash("已保存。", "success")
+    elif application.achievement_links.exists():
+        problems = current.problems(application)  # e.g. a picked achievement was returned since
+    others = current_user.achievements.where(Achievement.status != AchievementStatus.PASSED).count()
+    return _render(current, application, passed=passed, links=links, problems=problems, others=others)
+
+
+# ---------------------------------------------------------------- step 5 上传相关附件
+
+def attachments_step(application, current):
+    hours = steps.loads(application.education_hours)
+    form = attachments_form(application)
+    if request.method == "GET":
+        for year in application.plan.years_checked:
+            getattr(form, f"hours_{year}").data = hours.get(str(year))
+    elif form.validate_on_submit():
+        entered = {str(y): getattr(form, f"hours_{y}").data for y in application.plan.years_checked
+                   if getattr(form, f"hours_{y}").data is not None}
+        save_draft(application, current_user, education_hours=json.dumps(entered))
+        uploaded = _files(application, "file_", [f"file_{item.key}" for item in form.items], form)
+        if uploaded and "save" not in request.form:
+            problems = current.problems(application)
+            if not problems:
+                save_draft(application, current_user, reached=6)
+                return _go(application, 6)
+            _show_problems(form, problems)
+        elif uploaded:
+            flash("已保存。", "success")
+    return _render(current, application, form=form, files=steps.files_by_key(application))
+
+
+# ---------------------------------------------------------------- step 6 预览确认提交
+
+def preview_step(application, current):
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            submit_application(application, current_user, ip=request.remote_addr or "")
+        except IncompleteStep as error:
+            flash(str(error), "warning")
+            return _go(application, error.step.number)
+        except WorkflowError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("申报已提交，等待单位职称申报资格审查。审核结果将通过短信和站内消息通知您。", "success")
+            return redirect(url_for("wizard.view", application_id=application.id))
+    closed = plans.closed_reason(application.plan, date.today()) if application.status.value == "draft" else None
+    _, problems = steps.first_problem(application)
+    return _render(current, application, form=form, data=snapshot.build(application), closed=closed, problems=problems)
+
+
+def fee_step(application, current):
+    return _render(current, application)
+
+
+VIEWS = {"photo": photo_step, "pledge": pledge_step, "info": info_step, "achievements": achievements_step,
+         "attachments": attachments_step, "preview": preview_step, "fee": fee_step}

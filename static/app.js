@@ -1,0 +1,51 @@
+// The few lines of JavaScript the pages need beyond htmx: the signature pad, the 本人述职 counter, upload progress.
+(function () {
+  "use strict";
+  function signaturePad(canvas) {
+    var ctx = canvas.getContext("2d"), drawing = false, inked = false;
+    ctx.lineWidth = 4; ctx.lineCap = ctx.lineJoin = "round"; ctx.strokeStyle = "#111";
+    function at(e) {
+      var r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      drawing = true; canvas.setPointerCapture(e.pointerId);
+      var p = at(e); ctx.beginPath(); ctx.moveTo(p[0], p[1]); e.preventDefault();
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!drawing) return;
+      var p = at(e); ctx.lineTo(p[0], p[1]); ctx.stroke(); inked = true; e.preventDefault();
+    });
+    ["pointerup", "pointercancel"].forEach(function (t) { canvas.addEventListener(t, function () { drawing = false; }); });
+    document.getElementById("signature-clear").addEventListener("click", function () {
+      ctx.clearRect(0, 0, canvas.width, canvas.height); inked = false;
+    });
+    document.getElementById("sign-form").addEventListener("submit", function () {
+      document.getElementById("signature-data").value = inked ? canvas.toDataURL("image/png") : "";
+    });
+  }
+  function counters(root) {
+    root.querySelectorAll("[data-counter-for]").forEach(function (out) {
+      var field = document.getElementById(out.getAttribute("data-counter-for"));
+      if (!field) return;
+      var limit = +field.getAttribute("data-count-limit");
+      function update() {
+        var n = field.value.replace(/\s/g, "").length;
+        out.textContent = "已输入 " + n + " / " + limit + " 字";
+        out.className = "counter" + (n > limit ? " over" : "");
+      }
+      field.addEventListener("input", update); update();
+    });
+  }
+  function ready() {
+    var pad = document.getElementById("signature-pad");
+    if (pad) signaturePad(pad);
+    counters(document);
+  }
+  document.addEventListener("DOMContentLoaded", ready);
+  document.addEventListener("htmx:afterSwap", function (e) { counters(e.detail.target); });
+  document.addEventListener("htmx:xhr:progress", function (e) {
+    var bar = e.target.querySelector && e.target.querySelector("progress.upload");
+    if (bar && e.detail.lengthComputable) { bar.hidden = false; bar.value = Math.round(e.detail.loaded * 100 / e.detail.total); }
+  });
+})();
