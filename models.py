@@ -139,8 +139,26 @@ class Degree(LabeledEnum):
 class ApplicationStatus(LabeledEnum):
     DRAFT = ("draft", "草稿")
     AT_UNIT = ("at_unit", "待单位审核")
+    UNIT_PASSED = ("unit_passed", "单位审查通过，待公示报送")
+    PENDING = ("pending", "待审查")  # at the talent centre or a bureau (Application.stage says which)
+    STAGE_PASSED = ("stage_passed", "审查通过，待审核推荐")
+    AT_COMMITTEE = ("at_committee", "待评委会评审")
+    RECOMMENDED = ("recommended", "中评委已推荐，待报送高评委")
+    PASSED = ("passed", "评审通过")
+    FAILED = ("failed", "评审未通过")
     RETURNED = ("returned", "已退回修改")
     REFUSED = ("refused", "未通过")
+
+
+class Stage(LabeledEnum):
+    """Which level holds a submitted application; the label names the office as the applicant sees it."""
+
+    UNIT = ("unit", "用人单位")
+    TALENT_CENTRE = ("talent_centre", "人才交流中心")
+    CONSTRUCTION_BUREAU = ("construction_bureau", "建设主管部门")
+    HR_BUREAU = ("hr_bureau", "人力社保部门")
+    COMMITTEE = ("committee", "中评委办公室")
+    SENIOR_COMMITTEE = ("senior_committee", "高评委办公室")
 
 
 # Applications in these states are the applicant's to edit; any other state has been submitted.
@@ -338,8 +356,10 @@ class StoredFile(BaseModel):
             return True
         if any(link.achievement.can_view(user) for link in self.achievement_links):
             return True
-        return (UnitReview.select().where((UnitReview.letter == self) & (UnitReview.unit == user.organisation_id))
-                .exists())
+        if (UnitReview.select().where((UnitReview.letter == self) & (UnitReview.unit == user.organisation_id))
+                .exists()):
+            return True
+        return applications_visible_to(user).where(Application.id.in_(applications_using(self))).exists()
 
 
 class UnitReview(BaseModel):
@@ -499,6 +519,19 @@ class AchievementReview(BaseModel):
 
 # ---------------------------------------------------------------- applications
 
+class Publicity(BaseModel):
+    """A unit's 公示 of the applicants it passed: at least 5 working days before 报送."""
+
+    unit = pw.ForeignKeyField(Organisation, backref="publicities")
+    starts_on = pw.DateField()
+    ends_on = pw.DateField()
+    note = pw.TextField(default="")  # e.g. that a year's holidays were not known and weekends only were counted
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=now)
+    sent_at = pw.DateTimeField(null=True)
+
+
+
 class Application(BaseModel):
     """One applicant's application to one plan: the wizard's draft, then what was submitted (snapshot)."""
 
@@ -538,6 +571,13 @@ class Application(BaseModel):
     established_post = pw.BooleanField(null=True)  # 事业单位在编 (None: not a 事业单位)
     # step 5 继续教育学时 {"2018": 96, …}
     education_hours = pw.TextField(default="{}")
+    # the review chain: who holds it now, since when; `version` grows with every state change
+    stage = EnumField(Stage, null=True, index=True)
+    stage_organisation = pw.ForeignKeyField(Organisation, null=True, backref="+")
+    stage_since = pw.DateTimeField(null=True)
+    version = pw.IntegerField(default=1)
+    publicity = pw.ForeignKeyField(Publicity, null=True, backref="applications", on_delete="SET NULL")
+    meeting_date = pw.DateField(null=True)  # of the committee's decision
 
     class Meta:
         indexes = ((("applicant", "plan"), True),)
@@ -550,7 +590,19 @@ class Application(BaseModel):
         return user.is_authenticated and user.id == self.applicant_id and self.is_editable
 
     def can_view(self, user):
-        return user.is_authenticated and (user.id == self.applicant_id or user.is_admin)
+        """The applicant, the administrator, and the organisations that hold or have handled it."""
+        if not user.is_authenticated:
+            return False
+        if user.id == self.applicant_id or user.is_admin:
+            return True
+        return applications_visible_to(user).where(Application.id == self.id).exists()
+
+    def can_review(self, user):
+        """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
+        return (user.is_authenticated and user.organisation_id is not None
+                and user.organisation_id == self.stage_organisation_id
+                and self.status in (ApplicationStatus.AT_UNIT, ApplicationStatus.PENDING,
+                                    ApplicationStatus.AT_COMMITTEE))
 
 
 class ApplicationAchievement(BaseModel):
@@ -578,21 +630,50 @@ class ReviewAction(BaseModel):
     """Append-only history of an application: 提交, and every level's decision with its reason."""
 
     application = pw.ForeignKeyField(Application, backref="actions", on_delete="CASCADE")
-    level = pw.CharField(max_length=32)  # who acted: applicant, unit, construction_bureau …
+    level = pw.CharField(max_length=32)  # who acted: applicant, or a Stage value
+    organisation = pw.ForeignKeyField(Organisation, null=True, backref="+")
     actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     action = pw.CharField(max_length=32)
     reason = pw.TextField(default="")
     at = pw.DateTimeField(default=now)
 
-    ACTION_LABELS = {"submit": "提交", "resubmit": "修改后重新提交"}
+    ACTION_LABELS = {
+        "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
+        "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
+        "result_fail": "评审未通过", "forward": "推荐至高评委",
+    }
+    # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
+    BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
 
     @property
     def level_label(self):
-        return Role(self.level).label if self.level in Role._value2member_map_ else self.level
+        if self.organisation_id:
+            return self.organisation.name
+        return "申报人员" if self.level == "applicant" else Stage(self.level).label
 
     @property
     def action_label(self):
+        if self.level in (Stage.TALENT_CENTRE.value, Stage.CONSTRUCTION_BUREAU.value, Stage.HR_BUREAU.value):
+            return self.BUREAU_LABELS.get(self.action) or self.ACTION_LABELS.get(self.action, self.action)
         return self.ACTION_LABELS.get(self.action, self.action)
+
+
+class Holiday(BaseModel):
+    """A day the administrator enters for a year the holiday calendar does not cover: a holiday or an adjusted workday."""
+
+    day = pw.DateField(unique=True)
+    is_workday = pw.BooleanField(default=False)  # True: an adjusted workday (调休上班) on a weekend
+    name = pw.CharField(max_length=32, default="")
+
+
+class FeeSetting(BaseModel):
+    """收费设定 of one organisation: 收费 by default, switchable to 不收费, with an amount (yuan)."""
+
+    organisation = pw.ForeignKeyField(Organisation, unique=True, backref="+")
+    charges = pw.BooleanField(default=True)
+    amount = pw.DecimalField(max_digits=10, decimal_places=2, default=0)
+    updated_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    updated_at = pw.DateTimeField(default=now)
 
 
 # ---------------------------------------------------------------- notifications
@@ -638,8 +719,8 @@ class AuditLog(BaseModel):
 MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, ReviewPlan, PlanCommittee, PlanProfession,
-    Achievement, AchievementFile, AchievementReview, Application, ApplicationAchievement, ApplicationFile,
-    ReviewAction, Notification, SmsMessage, AuditLog,
+    Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
+    ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
 ]
 
 
@@ -688,3 +769,32 @@ def achievements_visible_to(viewer):
     if viewer.role == Role.UNIT and viewer.organisation.is_approved:
         return query.where(User.organisation == viewer.organisation_id)
     return query.where(Achievement.owner == viewer.id)
+
+
+def applications_visible_to(viewer):
+    """Applications `viewer` may open: the applicant's own; a unit's submitted ones; for the talent centre, bureaus
+    and committee offices those they hold now or have handled (ReviewAction rows name the organisation)."""
+    query = Application.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(Application.applicant == viewer.id)
+    if viewer.organisation_id is None:
+        return query.where(False)
+    if viewer.role == Role.UNIT:
+        return query.where((Application.unit == viewer.organisation_id) & Application.submitted_at.is_null(False))
+    handled = ReviewAction.select(ReviewAction.application).where(ReviewAction.organisation == viewer.organisation_id)
+    return query.where((Application.stage_organisation == viewer.organisation_id) | Application.id.in_(handled))
+
+
+def applications_using(stored):
+    """Ids of the applications that carry a file: photo, signature, attachments, evidence, achievements' files."""
+    return (
+        Application.select(Application.id).where((Application.photo == stored) | (Application.pledge_signature == stored))
+        | ApplicationFile.select(ApplicationFile.application).where(ApplicationFile.file == stored)
+        | ApplicationAchievement.select(ApplicationAchievement.application).where(
+            ApplicationAchievement.contributor_evidence == stored)
+        | ApplicationAchievement.select(ApplicationAchievement.application).join(
+            AchievementFile, on=(AchievementFile.achievement == ApplicationAchievement.achievement)).where(
+            AchievementFile.file == stored)
+    )
