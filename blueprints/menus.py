@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
-from models import Role
+from models import Level, Role
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ RECOMMEND = soon("审核推荐", "recommend")
 MENUS = {
     Role.APPLICANT: [
         HOME, MenuItem("个人基本信息", "applicant.profile_page"), MenuItem("我的业绩档案", "applicant.achievements"),
-        soon("高级职称评审", "senior-plans"), soon("中级职称评审", "mid-plans"), soon("我的申报", "my-applications"),
+        MenuItem("高级职称评审", "plans.plan_list", {"level": Level.SENIOR.value}),
+        MenuItem("中级职称评审", "plans.plan_list", {"level": Level.MID.value}), soon("我的申报", "my-applications"),
         NOTICES,
     ],
     Role.UNIT: [
@@ -46,7 +47,7 @@ MENUS = {
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
-        soon("评审工作计划", "plans"), MenuItem("评委会与专业", "admin.committees"),
+        MenuItem("评审工作计划", "plans.admin_list"), MenuItem("评委会与专业", "admin.committees"),
         MenuItem("短信发件箱", "admin.outbox"), MenuItem("操作日志", "admin.audit_log"), NOTICES,
     ],
 }

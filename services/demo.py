@@ -1,7 +1,19 @@
 """Demo accounts for `make run`: one per role, all with the password DEMO_PASSWORD (listed in the README)."""
-from datetime import date
+from datetime import date, timedelta
 
-from models import Committee, Degree, Education, EducationRecord, Organisation, Ownership, Region, Role
+from models import (
+    Committee,
+    Degree,
+    Education,
+    EducationRecord,
+    Level,
+    Organisation,
+    Ownership,
+    PlanCommittee,
+    Region,
+    ReviewPlan,
+    Role,
+)
 from services.accounts import create_account, register_applicant
 from services.txn import atomic
 
@@ -10,6 +22,17 @@ DEMO_UNIT = "绍兴示范建设集团有限公司"
 # A valid 身份证号 (GB 11643 check character), invented for the demo.
 DEMO_ID_NUMBER = "330602198506150013"
 DEMO_CREDIT_CODE = "91330602MA2D5E7K1B"  # valid GB 32100 check character, invented
+DEMO_SENIOR_PLAN = "2020年度建设工程专业高级工程师职务任职资格评审工作计划"
+
+
+def open_demo_plans(today=None):
+    """Open the 越城区 中评委 plan and the senior plan around today, so that demo users can press 马上申报."""
+    today = today or date.today()
+    mid = (ReviewPlan.select(ReviewPlan.id).join(PlanCommittee).join(Committee)
+           .where((Committee.number == 3) & (ReviewPlan.level == Level.MID)))
+    ReviewPlan.update(opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
+                      education_years=f"{today.year - 2},{today.year - 1}").where(
+        ReviewPlan.id.in_(mid) | (ReviewPlan.title == DEMO_SENIOR_PLAN)).execute()
 
 
 def seed_demo():
@@ -42,4 +65,5 @@ def seed_demo():
                                school="浙江大学", major="土木工程", graduated_on=date(2008, 6, 30))
         users = [applicant]
         users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
+        open_demo_plans()
     return users

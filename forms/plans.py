@@ -1,0 +1,106 @@
+"""评审工作计划: the administrator's plan form."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from forms import REQUIRED, ChineseDateField, enum_select
+from models import Level
+from services import scoring
+from services.checklist import KINDS
+
+YEAR_SEPARATORS = re.compile(r"[,，、\s]+")
+MAX_EDUCATION_YEARS = 6  # ReviewPlan.education_years holds 32 characters
+
+
+class ChineseIntegerField(IntegerField):
+    """An integer input whose parse error is in Chinese."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"“{valuelist[0]}”不是整数。") from None
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes; none ticked is an empty list."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def parse_years(text):
+    """"2024,2025" (also ，、 or spaces) → [2024, 2025]; ValueError names the first entry that is not a 4-digit year."""
+    years = []
+    for part in YEAR_SEPARATORS.split((text or "").strip()):
+        if not part:
+            continue
+        if not re.fullmatch(r"\d{4}", part):
+            raise ValueError(f"“{part}”不是4位年份。请填写年份，多个年份用逗号分隔，如 2024,2025。")
+        years.append(int(part))
+    return sorted(set(years))
+
+
+class PlanForm(FlaskForm):
+    title = StringField("计划名称", validators=[DataRequired(REQUIRED), Length(max=200)],
+                        description="如：2020年度建设工程专业高级工程师职务任职资格评审工作计划")
+    year = ChineseIntegerField("年度", validators=[InputRequired(REQUIRED),
+                                                 NumberRange(2000, 2099, "年度须为 2000–2099 之间的4位年份。")])
+    level = enum_select("级别", Level, validators=[DataRequired(REQUIRED)],
+                        description="中级评审工程师，高级评审高级工程师。")
+    opens_on = ChineseDateField("申报开始日期", validators=[DataRequired(REQUIRED)])
+    closes_on = ChineseDateField("申报截止日期", validators=[DataRequired(REQUIRED)], description="开始和截止当天均可申报。")
+    requirements = TextAreaField("申报要求", validators=[Optional(), Length(max=20000)], render_kw={"rows": 8})
+    committees = CheckboxesField("受理评审委员会", coerce=int)
+    professions = CheckboxesField("可评审专业", coerce=int)
+    attachments = CheckboxesField("须上传的附件", choices=list(KINDS.items()),
+                                  description="申报人在第5步按本人情况上传其中适用的附件。")
+    education_years = StringField("核查继续教育的年度",
+                                  description="4位年份，多个年份用逗号分隔，如 2024,2025。")
+    rubric = TextAreaField("自评细则（JSON）", render_kw={"rows": 16, "spellcheck": "false"},
+                           description="每组含 label 和 items；每个条目含 key、label、unit、points（每单位分值）、cap（上限）。")
+    pass_mark = ChineseIntegerField("自评申报及格分", default=scoring.DEFAULT_PASS_MARK,
+                                    validators=[InputRequired(REQUIRED), NumberRange(1, 999, "及格分须为 1–999 之间的整数。")])
+
+    def validate_closes_on(self, field):
+        opens, closes = self.opens_on.data, field.data
+        if opens and closes and closes < opens:
+            raise ValidationError(f"申报截止日期（{closes}）不能早于申报开始日期（{opens}）。")
+
+    def validate_committees(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一个受理评审委员会。")
+
+    def validate_professions(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一个可评审专业。")
+
+    def validate_education_years(self, field):
+        try:
+            years = parse_years(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        if len(years) > MAX_EDUCATION_YEARS:
+            raise ValidationError(f"最多核查 {MAX_EDUCATION_YEARS} 个年度。")
+        if not years and "education" in (self.attachments.data or []):
+            raise ValidationError(f"要求上传“{KINDS['education']}”时，须填写核查的年度。")
+
+    def validate_rubric(self, field):
+        try:
+            scoring.from_json(field.data)
+        except scoring.RubricError as error:
+            raise ValidationError(str(error)) from None
+
+    @property
+    def education_years_value(self):
+        return ",".join(str(y) for y in parse_years(self.education_years.data))
+
+    @property
+    def rubric_value(self):
+        """The rubric as stored: normalised JSON, or empty (the default) when the field was left empty."""
+        text = (self.rubric.data or "").strip()
+        return scoring.to_json(scoring.from_json(text)) if text else ""
