@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
-from models import Level, Role
+from models import ApplicationStatus, Level, Role
 
 
 @dataclass(frozen=True)
@@ -23,27 +23,29 @@ def soon(label, slug):
 
 HOME = MenuItem("首页", "home.index")
 NOTICES = MenuItem("消息通知", "home.notifications")
-PENDING = soon("待审查", "pending")
-RECOMMEND = soon("审核推荐", "recommend")
+PENDING = MenuItem("待审查", "review.queue")
+RECOMMEND = MenuItem("审核推荐", "review.recommend_page")
+FEES = MenuItem("收费设定", "review.fees")
 
 MENUS = {
     Role.APPLICANT: [
         HOME, MenuItem("个人基本信息", "applicant.profile_page"), MenuItem("我的业绩档案", "applicant.achievements"),
         MenuItem("高级职称评审", "plans.plan_list", {"level": Level.SENIOR.value}),
-        MenuItem("中级职称评审", "plans.plan_list", {"level": Level.MID.value}), soon("我的申报", "my-applications"),
+        MenuItem("中级职称评审", "plans.plan_list", {"level": Level.MID.value}), MenuItem("我的申报", "wizard.mine"),
         NOTICES,
     ],
     Role.UNIT: [
         HOME, MenuItem("单位信息", "unit.info"), MenuItem("本单位人员", "unit.staff"),
         MenuItem("业绩档案审核", "unit.achievements"),
-        soon("职称申报资格审查", "qualification-review"), soon("资格公示与报送", "publicity"), NOTICES,
+        MenuItem("职称申报资格审查", "review.queue"), MenuItem("资格公示与报送", "review.publicity"), NOTICES,
     ],
-    Role.TALENT_CENTRE: [HOME, PENDING, RECOMMEND, NOTICES],
-    Role.CONSTRUCTION_BUREAU: [HOME, soon("收费设定", "fee-settings"), PENDING, RECOMMEND, NOTICES],
-    Role.HR_BUREAU: [HOME, soon("收费设定", "fee-settings"), PENDING, RECOMMEND, NOTICES],
+    Role.TALENT_CENTRE: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
+    Role.CONSTRUCTION_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
+    Role.HR_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
     Role.COMMITTEE_OFFICE: [
-        HOME, soon("评审对象", "candidates"), soon("评审结果录入", "results"), soon("评委会评审对象花名册", "roster"),
-        soon("推荐至高评委", "forward"), NOTICES,
+        HOME, MenuItem("评审对象", "committee.queue"),
+        MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
+        soon("评委会评审对象花名册", "roster"), MenuItem("推荐至高评委", "committee.forward"), NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),

@@ -1,0 +1,64 @@
+"""Committee offices (评委会办公室): 评审对象, 评审结果录入, and a 中评委's 推荐至高评委."""
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints import role_required
+from blueprints.review import detail_context, queue_page, visible_application
+from models import Application, ApplicationStatus, Role
+from workflow import WorkflowError, forward_to_senior, record_result
+
+bp = Blueprint("committee", __name__, url_prefix="/committee")
+office_only = role_required(Role.COMMITTEE_OFFICE)
+
+
+@bp.route("/applications")
+@office_only
+def queue():
+    return queue_page("committee/queue.html", "评审对象")
+
+
+@bp.route("/applications/<int:application_id>")
+@office_only
+def detail(application_id):
+    return render_template("review/detail.html", **detail_context(visible_application(application_id)))
+
+
+@bp.route("/applications/<int:application_id>/result", methods=["POST"])
+@office_only
+def result(application_id):
+    application = visible_application(application_id)
+    outcome = request.form.get("result")
+    try:
+        meeting = date.fromisoformat(request.form.get("meeting_date", ""))
+    except ValueError:
+        meeting = None
+    try:
+        if outcome not in ("pass", "fail"):
+            raise WorkflowError("请选择评审通过或评审未通过。")
+        record_result(application, current_user, outcome == "pass", meeting, request.form.get("reason", ""),
+                      seen=request.form.get("seen") or None, ip=request.remote_addr or "")
+    except WorkflowError as error:
+        flash(str(error), "warning")
+        context = detail_context(Application.get_by_id(application.id))
+        return render_template("review/detail.html", form_values=request.form, **context), 409
+    flash(f"已录入{application.applicant.real_name}的评审结果。", "success")
+    return redirect(url_for("committee.queue", state=ApplicationStatus.AT_COMMITTEE.value))
+
+
+@bp.route("/forward", methods=["GET", "POST"])
+@office_only
+def forward():
+    """推荐至高评委 (中评委 offices only)."""
+    office = current_user.organisation
+    recommended = Application.select().where((Application.stage_organisation == office)
+                                             & (Application.status == ApplicationStatus.RECOMMENDED))
+    if request.method == "POST":
+        if office.committee.is_senior:
+            flash("高评委办公室无需推荐。", "warning")
+        else:
+            done = forward_to_senior(current_user, ip=request.remote_addr or "")
+            flash(f"{done} 件已推荐至高评委。", "success" if done else "warning")
+        return redirect(url_for("committee.forward"))
+    return render_template("committee/forward.html", recommended=recommended, office=office)

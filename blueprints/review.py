@@ -1,0 +1,256 @@
+"""The review chain at the unit (职称申报资格审查, 公示, 报送), the talent centre and the bureaus (待审查, 收费设定,
+审核推荐). Every query goes through applications_visible_to; every change through workflow.py."""
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import fn
+
+from blueprints import role_required
+from forms.review import FeeForm, PublicityForm
+from models import (
+    Application,
+    ApplicationStatus,
+    ApplicationType,
+    FeeSetting,
+    Profession,
+    Publicity,
+    ReviewAction,
+    ReviewPlan,
+    Role,
+    User,
+    applications_visible_to,
+)
+from services import exports, steps
+from services.pagination import paginate
+from services.workdays import publicity_end_date
+from workflow import WorkflowError, recommend, review, review_many, send_publicity, set_fee, start_publicity
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+REVIEWERS = (Role.UNIT, Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU)
+BUREAUS = (Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU)
+reviewers_only = role_required(*REVIEWERS)
+bureaus_only = role_required(*BUREAUS)
+unit_only = role_required(Role.UNIT)
+
+
+def filtered_queue(user):
+    """The viewer's applications with the list's filters (plan, profession, 申报类型, state, name) applied."""
+    query = applications_visible_to(user).join(User, on=(Application.applicant == User.id)).switch(Application)
+    args = request.args
+    filters = {"plan": Application.plan, "profession": Application.profession}
+    for name, column in filters.items():
+        if args.get(name, "").isdigit():
+            query = query.where(column == int(args[name]))
+    if args.get("type") in ApplicationType._value2member_map_:
+        query = query.where(Application.application_type == ApplicationType(args["type"]))
+    if args.get("state") in ApplicationStatus._value2member_map_:
+        query = query.where(Application.status == ApplicationStatus(args["state"]))
+    q = args.get("q", "").strip()
+    if q:
+        query = query.where(User.real_name.contains(q) | User.id_number.contains(q))
+    return query
+
+
+def state_counts(user):
+    """How many of the viewer's applications are in each state (for the tabs above the list)."""
+    query = (applications_visible_to(user).select(Application.status, fn.COUNT(Application.id).alias("n"))
+             .group_by(Application.status))
+    counts = {row.status: row.n for row in query}
+    return [(status, counts[status]) for status in ApplicationStatus if status in counts]
+
+
+def queue_page(template, title):
+    query = filtered_queue(current_user).order_by(Application.stage_since.desc(), Application.id.desc())
+    plans = ReviewPlan.select().where(ReviewPlan.id.in_(applications_visible_to(current_user).select(Application.plan)))
+    professions = Profession.select().where(
+        Profession.id.in_(applications_visible_to(current_user).select(Application.profession)))
+    return render_template(template, title=title, page=paginate(query, request.args.get("page")),
+                           counts=state_counts(current_user), plans=plans, professions=professions,
+                           types=ApplicationType, args=request.args)
+
+
+def visible_application(application_id):
+    application = applications_visible_to(current_user).where(Application.id == application_id).first()
+    if application is None:
+        abort(404)
+    return application
+
+
+def detail_context(application):
+    return {"application": application, "data": steps.loads(application.snapshot),
+            "actions": application.actions.order_by(ReviewAction.id)}
+
+
+@bp.route("/applications")
+@reviewers_only
+def queue():
+    title = "职称申报资格审查" if current_user.role == Role.UNIT else "待审查"
+    return queue_page("review/queue.html", title)
+
+
+@bp.route("/applications/<int:application_id>")
+@reviewers_only
+def detail(application_id):
+    application = visible_application(application_id)
+    return render_template("review/detail.html", **detail_context(application))
+
+
+@bp.route("/applications/<int:application_id>/decide", methods=["POST"])
+@reviewers_only
+def decide(application_id):
+    application = visible_application(application_id)
+    try:
+        review(application, current_user, request.form.get("action", ""), request.form.get("reason", ""),
+               seen=request.form.get("seen") or None, ip=request.remote_addr or "")
+    except WorkflowError as error:
+        flash(str(error), "warning")
+        return render_template("review/detail.html", reason=request.form.get("reason", ""),
+                               chosen=request.form.get("action", ""), **detail_context(
+                                   Application.get_by_id(application.id))), 409
+    done = application.actions.order_by(ReviewAction.id.desc()).first()
+    flash(f"已{done.action_label}：{application.applicant.real_name}。", "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/applications/bulk", methods=["POST"])
+@reviewers_only
+def bulk():
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    action, reason = request.form.get("action", ""), request.form.get("reason", "")
+    if not ids:
+        flash("请先勾选申报人员。", "warning")
+    elif action != "pass" and not reason.strip():
+        flash("退回或不通过必须填写理由。", "warning")
+    else:
+        done, skipped = review_many(ids, current_user, action, reason, ip=request.remote_addr or "")
+        flash(f"{done} 件已处理" + (f"，{skipped} 件当前不能处理（已被处理或不在本环节），未处理" if skipped else "") + "。",
+              "success" if done else "warning")
+    return redirect(url_for("review.queue"))
+
+
+# ---------------------------------------------------------------- 审核推荐 and 收费设定 (talent centre, bureaus)
+
+@bp.route("/recommend", methods=["GET", "POST"])
+@bureaus_only
+def recommend_page():
+    here = Application.select().where(Application.stage_organisation == current_user.organisation_id)
+    if request.method == "POST":
+        done, skipped = recommend(current_user, ip=request.remote_addr or "")
+        message = f"{done} 件已推荐"
+        if skipped:
+            message += "，" + "，".join(f"{n} 件{why}未推荐" for why, n in skipped.items())
+        flash(message + "。", "success" if done else "warning")
+        return redirect(url_for("review.recommend_page"))
+    return render_template("review/recommend.html",
+                           ready=here.where(Application.status == ApplicationStatus.STAGE_PASSED),
+                           pending=here.where(Application.status == ApplicationStatus.PENDING).count())
+
+
+@bp.route("/fees", methods=["GET", "POST"])
+@role_required(Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU, Role.TALENT_CENTRE)
+def fees():
+    setting = FeeSetting.get_or_none(FeeSetting.organisation == current_user.organisation_id)
+    form = FeeForm()
+    if request.method == "GET":
+        form.charges.data = "yes" if setting is None or setting.charges else "no"
+        form.amount.data = setting.amount if setting else None
+    elif form.validate_on_submit():
+        try:
+            set_fee(current_user.organisation, current_user, form.charges.data == "yes", form.amount.data,
+                    ip=request.remote_addr or "")
+        except WorkflowError as error:
+            form.amount.errors.append(str(error))
+        else:
+            flash("收费设定已保存。", "success")
+            return redirect(url_for("review.fees"))
+    return render_template("review/fees.html", form=form, setting=setting)
+
+
+# ---------------------------------------------------------------- 公示 and 报送 (unit)
+
+@bp.route("/publicity", methods=["GET", "POST"])
+@unit_only
+def publicity():
+    unit = current_user.organisation
+    waiting = (Application.select().where((Application.stage_organisation == unit)
+                                          & (Application.status == ApplicationStatus.UNIT_PASSED)
+                                          & Application.publicity.is_null()).order_by(Application.id))
+    form = PublicityForm()
+    if request.method == "GET":
+        form.starts_on.data = date.today()
+    elif form.validate_on_submit():
+        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        try:
+            created, skipped = start_publicity(unit, current_user, form.starts_on.data, ids,
+                                               ip=request.remote_addr or "")
+        except WorkflowError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"公示已开始：{created.starts_on} 至 {created.ends_on}" + (f"（{skipped} 人不符合条件未列入）" if skipped else "")
+                  + "。请导出公示表在单位内公示。", "success")
+            return redirect(url_for("review.publicity"))
+    preview = publicity_end_date(form.starts_on.data) if form.starts_on.data else None
+    publicities = paginate(unit.publicities.order_by(Publicity.id.desc()), request.args.get("page"))
+    return render_template("review/publicity.html", form=form, waiting=waiting, preview=preview,
+                           publicities=publicities, today=date.today())
+
+
+@bp.route("/publicity/end-date")
+@unit_only
+def publicity_end():
+    """The end date of a publicity starting on the chosen day (htmx, as the date changes)."""
+    try:
+        starts_on = date.fromisoformat(request.args.get("starts_on", ""))
+    except ValueError:
+        return "<span id=\"publicity-end\" class=\"error\">请选择有效的开始日期。</span>"
+    return render_template("review/_publicity_end.html", preview=publicity_end_date(starts_on))
+
+
+def own_publicity(publicity_id):
+    found = Publicity.get_or_none(Publicity.id == publicity_id)
+    if found is None or found.unit_id != current_user.organisation_id:
+        abort(404)
+    return found
+
+
+@bp.route("/publicity/<int:publicity_id>")
+@unit_only
+def publicity_sheet(publicity_id):
+    """The 公示表, printable."""
+    found = own_publicity(publicity_id)
+    applications = list(found.applications.order_by(Application.id))
+    return render_template("review/publicity_sheet.html", publicity=found,
+                           columns=exports.PUBLICITY_COLUMNS, rows=exports.rows(exports.PUBLICITY_COLUMNS, applications))
+
+
+@bp.route("/publicity/<int:publicity_id>/export.xlsx")
+@unit_only
+def publicity_export(publicity_id):
+    """导出公示表."""
+    found = own_publicity(publicity_id)
+    applications = list(found.applications.order_by(Application.id))
+    data = exports.xlsx(f"{found.unit.name}专业技术职务任职资格申报人员公示表", exports.PUBLICITY_COLUMNS, applications,
+                        header_lines=[f"公示期：{found.starts_on} 至 {found.ends_on}"],
+                        footer_lines=[f"公示期内如有异议，请向{found.unit.name}人事部门反映（联系人：{found.unit.contact_name}，"
+                                      f"电话：{found.unit.contact_mobile}）。"])
+    name = f"公示表_{found.starts_on}.xlsx"
+    return data, 200, {
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+    }
+
+
+@bp.route("/publicity/<int:publicity_id>/send", methods=["POST"])
+@unit_only
+def publicity_send(publicity_id):
+    """报送."""
+    found = own_publicity(publicity_id)
+    try:
+        done = send_publicity(found, current_user, ip=request.remote_addr or "")
+    except WorkflowError as error:
+        flash(str(error), "warning")
+    else:
+        flash(f"{done} 人已报送。", "success")
+    return redirect(url_for("review.publicity"))

@@ -1,0 +1,75 @@
+"""Exports as column maps (title → value function), so the same rows feed the screen, the print view and xlsx.
+
+Strings that start with = + - @ are neutralised in spreadsheets (a leading apostrophe), so a name typed as a
+formula stays text.
+"""
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _frozen(application):
+    return json.loads(application.snapshot or "{}")
+
+
+def _main_achievements(application):
+    return "；".join(a["title"] for a in _frozen(application).get("achievements", [])[:3])
+
+
+def _current_title(application):
+    titles = _frozen(application).get("applicant", {}).get("titles", [])
+    return "、".join(t["name"] for t in titles) or "无"
+
+
+# 公示表 (SPEC §7): the unit's passed applicants.
+PUBLICITY_COLUMNS = (
+    ("序号", None),
+    ("姓名", lambda a: a.applicant.real_name),
+    ("性别", lambda a: a.applicant.gender.label if a.applicant.gender else ""),
+    ("工作单位", lambda a: a.unit.name),
+    ("现职称", _current_title),
+    ("申报资格", lambda a: a.plan.level.title_name),
+    ("专业", lambda a: _frozen(a).get("info", {}).get("profession", "")),
+    ("主要业绩", _main_achievements),
+)
+
+
+def rows(columns, items):
+    """The table as lists of values; a column whose function is None is the row number (序号)."""
+    return [[number if fn is None else fn(item) for _, fn in columns] for number, item in enumerate(items, 1)]
+
+
+def xlsx(title, columns, items, header_lines=(), footer_lines=()):
+    """An xlsx workbook (bytes) with a title row, optional lines above and below, and the table."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([safe_cell(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in header_lines:
+        sheet.append([safe_cell(line)])
+    sheet.append([name for name, _ in columns])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows(columns, items):
+        sheet.append([safe_cell(v) for v in row])
+    for line in footer_lines:
+        sheet.append([safe_cell(line)])
+    for column, width in zip("ABCDEFGHIJKLMNOP", (6, 10, 6, 28, 16, 12, 18, 50), strict=False):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""Working days in mainland China: weekends, statutory holidays and adjusted workdays (调休), for 公示 periods.
+
+chinese_calendar knows the State Council's calendar year by year. For a year it does not cover, weekends are
+counted and the days the administrator entered (Holiday rows) are applied; the caller is told, so the page can say so.
+"""
+from datetime import date, timedelta
+
+import chinese_calendar
+
+from models import Holiday
+
+PUBLICITY_WORKING_DAYS = 5
+
+
+def covered(year):
+    """Whether the holiday calendar knows this year."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_workday(day, entered=None):
+    """True on a working day; `entered` maps dates to the administrator's Holiday rows (for uncovered years)."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        entered = _entered(day.year) if entered is None else entered
+        if day in entered:
+            return entered[day].is_workday
+        return day.weekday() < 5
+
+
+def _entered(year):
+    return {h.day: h for h in Holiday.select().where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))}
+
+
+def publicity_end_date(start, days=PUBLICITY_WORKING_DAYS):
+    """The last day of a publicity that starts on `start` and lasts `days` working days (start counts if it is one).
+
+    Returns (end, uncovered_years): the years the library did not know, where weekends and entered days were used.
+    """
+    day, counted, uncovered, entered = start, 0, set(), {}
+    while True:
+        if day.year not in entered:
+            entered[day.year] = {} if covered(day.year) else _entered(day.year)
+            if not covered(day.year):
+                uncovered.add(day.year)
+        if is_workday(day, entered[day.year]):
+            counted += 1
+            if counted == days:
+                return day, sorted(uncovered)
+        day += timedelta(days=1)
