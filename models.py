@@ -597,6 +597,11 @@ class Application(BaseModel):
             return True
         return applications_visible_to(user).where(Application.id == self.id).exists()
 
+    @property
+    def last_return(self):
+        """The latest 退回 / 退回修改, whose reason the applicant must address."""
+        return self.actions.where(ReviewAction.action == "return").order_by(ReviewAction.id.desc()).first()
+
     def can_review(self, user):
         """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
         return (user.is_authenticated and user.organisation_id is not None

@@ -1,14 +1,17 @@
 """The administrator: assigned accounts, reference data, the SMS outbox and the audit log."""
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import role_required
 from forms import add_error
-from forms.admin import AccountForm
+from forms.admin import AccountForm, HolidayForm
 from models import (
     ASSIGNED_ROLES,
     AuditLog,
     Committee,
+    Holiday,
     Organisation,
     Region,
     Role,
@@ -20,7 +23,7 @@ from models import (
     organisations_visible_to,
     users_visible_to,
 )
-from services import accounts, sms
+from services import accounts, sms, workdays
 from services.pagination import paginate
 from services.txn import atomic
 from workflow import WorkflowError, approve_unit, refuse_unit
@@ -158,6 +161,33 @@ def outbox_retry(message_id):
     message = SmsMessage.get_by_id(message_id)
     flash(f"短信 #{message.id} 已重新发送：{message.status.label}。", "info")
     return redirect(url_for("admin.outbox"))
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+def holidays():
+    """节假日设置: for a year the holiday calendar does not cover, the days the State Council announced."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            workdays.enter_day(form.day.data, form.kind.data == "workday", (form.name.data or "").strip(), current_user,
+                               ip=request.remote_addr or "")
+        except ValueError as error:
+            add_error(form, "day", str(error))
+        else:
+            flash(f"{form.day.data} 已录入。", "success")
+            return redirect(url_for("admin.holidays"))
+    this_year = date.today().year
+    years = [(y, workdays.covered(y)) for y in range(this_year - 1, this_year + 3)]
+    entered = Holiday.select().order_by(Holiday.day.desc())
+    return render_template("admin/holidays.html", form=form, years=years, page=paginate(entered, request.args.get("page")))
+
+
+@bp.route("/holidays/<int:holiday_id>/remove", methods=["POST"])
+def holiday_remove(holiday_id):
+    holiday = Holiday.get_or_none(Holiday.id == holiday_id) or abort(404)
+    workdays.remove_day(holiday, current_user, ip=request.remote_addr or "")
+    flash(f"{holiday.day} 已删除。", "success")
+    return redirect(url_for("admin.holidays"))
 
 
 @bp.route("/audit")

@@ -50,6 +50,7 @@ MENUS = {
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
         MenuItem("评审工作计划", "plans.admin_list"), MenuItem("评委会与专业", "admin.committees"),
+        MenuItem("节假日设置", "admin.holidays"),
         MenuItem("短信发件箱", "admin.outbox"), MenuItem("操作日志", "admin.audit_log"), NOTICES,
     ],
 }

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from forms import REQUIRED
+from forms import REQUIRED, ChineseDateField
 from models import ASSIGNED_ROLES
 
 
@@ -14,3 +14,11 @@ class AccountForm(FlaskForm):
     username = StringField("登录名", validators=[DataRequired(REQUIRED)], description="3–64 位字母、数字或 _ . @ -")
     real_name = StringField("经办人姓名", validators=[DataRequired(REQUIRED), Length(max=32)])
     mobile = StringField("经办人手机号", description="用于接收短信通知，可不填。")
+
+
+class HolidayForm(FlaskForm):
+    """节假日设置 for a year the holiday calendar does not cover."""
+
+    day = ChineseDateField("日期", validators=[DataRequired(REQUIRED)])
+    kind = SelectField("类型", choices=[("holiday", "放假（法定节假日）"), ("workday", "调休上班（周末上班）")])
+    name = StringField("名称", validators=[Length(max=30)], description="如：国庆节、春节调休")

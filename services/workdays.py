@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import chinese_calendar
 
 from models import Holiday
+from services import audit
+from services.txn import atomic
 
 PUBLICITY_WORKING_DAYS = 5
 
@@ -52,3 +54,19 @@ def publicity_end_date(start, days=PUBLICITY_WORKING_DAYS):
             if counted == days:
                 return day, sorted(uncovered)
         day += timedelta(days=1)
+
+
+def enter_day(day, is_workday, name, actor, ip=""):
+    """The administrator enters a holiday or an adjusted workday of a year the calendar does not cover."""
+    if covered(day.year):
+        raise ValueError(f"{day.year} 年的法定节假日已由节假日数据提供，无需录入。")
+    with atomic():
+        Holiday.insert(day=day, is_workday=is_workday, name=name).on_conflict(
+            conflict_target=[Holiday.day], update={Holiday.is_workday: is_workday, Holiday.name: name}).execute()
+        audit.record(actor, "holiday.enter", str(day), f"{'调休上班' if is_workday else '放假'} {name}", ip)
+
+
+def remove_day(holiday, actor, ip=""):
+    with atomic():
+        holiday.delete_instance()
+        audit.record(actor, "holiday.remove", str(holiday.day), holiday.name, ip)
