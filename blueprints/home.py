@@ -2,7 +2,16 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from models import Notification, now
+from models import (
+    Achievement,
+    AchievementStatus,
+    Application,
+    ApplicationStatus,
+    Notification,
+    Role,
+    achievements_visible_to,
+    now,
+)
 from services.pagination import paginate
 from services.txn import atomic
 
@@ -13,7 +22,37 @@ bp = Blueprint("home", __name__)
 @login_required
 def index():
     recent = current_user.notifications.order_by(Notification.id.desc()).limit(5)
-    return render_template("home/index.html", recent=recent)
+    return render_template("home/index.html", recent=recent, todo=waiting_for(current_user))
+
+
+def waiting_for(user):
+    """What waits for this user now: (label, count, link) of each non-empty pile."""
+    here = Application.select().where(Application.stage_organisation == user.organisation_id)
+    piles = []
+    if user.role == Role.APPLICANT:
+        piles = [("被退回待修改的申报", user.applications.where(Application.status == ApplicationStatus.RETURNED),
+                  url_for("wizard.mine")),
+                 ("未提交的申报草稿", user.applications.where(Application.status == ApplicationStatus.DRAFT),
+                  url_for("wizard.mine"))]
+    elif user.role == Role.UNIT and user.organisation.is_approved:
+        piles = [("待审核的业绩档案", achievements_visible_to(user).where(Achievement.status == AchievementStatus.PENDING),
+                  url_for("unit.achievements", status=AchievementStatus.PENDING.value)),
+                 ("待职称申报资格审查", here.where(Application.status == ApplicationStatus.AT_UNIT),
+                  url_for("review.queue", state=ApplicationStatus.AT_UNIT.value)),
+                 ("审查通过待公示报送", here.where(Application.status == ApplicationStatus.UNIT_PASSED),
+                  url_for("review.publicity"))]
+    elif user.role in (Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU):
+        piles = [("待审查", here.where(Application.status == ApplicationStatus.PENDING),
+                  url_for("review.queue", state=ApplicationStatus.PENDING.value)),
+                 ("审查通过待审核推荐", here.where(Application.status == ApplicationStatus.STAGE_PASSED),
+                  url_for("review.recommend_page"))]
+    elif user.role == Role.COMMITTEE_OFFICE:
+        piles = [("待录入评审结果", here.where(Application.status == ApplicationStatus.AT_COMMITTEE),
+                  url_for("committee.queue", state=ApplicationStatus.AT_COMMITTEE.value)),
+                 ("已推荐待报送高评委", here.where(Application.status == ApplicationStatus.RECOMMENDED),
+                  url_for("committee.forward"))]
+    counted = [(label, query.count(), link) for label, query, link in piles]
+    return [pile for pile in counted if pile[1]]
 
 
 @bp.route("/notifications")
