@@ -31,7 +31,7 @@ def test_a_mid_application_goes_from_the_unit_to_the_committee(client):
     for role, next_holder in ((Role.CONSTRUCTION_BUREAU, "越城区人力社保局"),
                               (Role.HR_BUREAU, "越城区建设工程中级专业技术职务任职资格评审委员会办公室")):
         as_user(client, staff(role))
-        assert "待审查" in client.get("/home").get_data(as_text=True)
+        assert "待办" in client.get("/home").get_data(as_text=True)
         decide(client, application, "pass", "符合条件")
         assert state(application)[0] == ApplicationStatus.STAGE_PASSED
         client.post("/review/recommend")
