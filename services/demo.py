@@ -2,6 +2,9 @@
 from datetime import date, timedelta
 
 from models import (
+    Achievement,
+    AchievementKind,
+    AchievementStatus,
     Committee,
     Degree,
     Education,
@@ -13,6 +16,7 @@ from models import (
     Region,
     ReviewPlan,
     Role,
+    TitleRecord,
 )
 from services.accounts import create_account, register_applicant
 from services.txn import atomic
@@ -63,6 +67,11 @@ def seed_demo():
         applicant.save()
         EducationRecord.create(user=applicant, education=Education.BACHELOR, degree=Degree.BACHELOR,
                                school="浙江大学", major="土木工程", graduated_on=date(2008, 6, 30))
+        TitleRecord.create(user=applicant, name="助理工程师", profession="建筑工程", obtained_on=date(2013, 12, 1))
+        Achievement.create(owner=applicant, kind=AchievementKind.PROJECT, title="越城区镜湖新区安置房工程",
+                           role_in="项目技术负责人", started_on=date(2018, 3, 1), ended_on=date(2020, 6, 30),
+                           scale="建筑面积 12 万平方米", description="负责施工组织设计和质量、安全技术管理。",
+                           status=AchievementStatus.PASSED)
         users = [applicant]
         users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
         open_demo_plans()
