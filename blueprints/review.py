@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import fn
+from peewee import JOIN, fn
 
 from blueprints import role_required
 from forms.review import FeeForm, PublicityForm
@@ -14,6 +14,7 @@ from models import (
     ApplicationStatus,
     ApplicationType,
     FeeSetting,
+    Organisation,
     Profession,
     Publicity,
     ReviewAction,
@@ -37,7 +38,12 @@ unit_only = role_required(Role.UNIT)
 
 def filtered_queue(user):
     """The viewer's applications with the list's filters (plan, profession, 申报类型, state, name) applied."""
-    query = applications_visible_to(user).join(User, on=(Application.applicant == User.id)).switch(Application)
+    unit = Organisation.alias()
+    query = (applications_visible_to(user).select(Application, User, ReviewPlan, Profession, unit)
+             .join(User, on=Application.applicant).switch(Application)
+             .join(ReviewPlan, on=Application.plan).switch(Application)
+             .join(Profession, JOIN.LEFT_OUTER, on=Application.profession).switch(Application)
+             .join(unit, JOIN.LEFT_OUTER, on=Application.unit).switch(Application))
     args = request.args
     filters = {"plan": Application.plan, "profession": Application.profession}
     for name, column in filters.items():
