@@ -20,6 +20,7 @@ from models import (
     ApplicationType,
     AssessmentResult,
     Ownership,
+    ReviewAction,
     Role,
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
@@ -63,6 +64,16 @@ def _go(application, number):
     return redirect(url_for("wizard.step", application_id=application.id, number=number))
 
 
+def _to_view(application):
+    """To the read-only page: a whole page, so an htmx request is told to load it rather than swap it into the panel."""
+    target = url_for("wizard.view", application_id=application.id)
+    if request.headers.get("HX-Request"):
+        response = current_app.make_response("")
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
 def _show_problems(form, problems):
     for problem in problems:
         add_error(form, problem.field, str(problem))
@@ -97,7 +108,7 @@ def view(application_id):
     if application.is_editable:
         return _go(application, application.step_reached)
     return render_template("wizard/view.html", application=application, data=steps.loads(application.snapshot),
-                           actions=application.actions.order_by("id"))
+                           actions=application.actions.order_by(ReviewAction.id))
 
 
 @bp.route("/applications/<int:application_id>/step/<int:number>", methods=["GET", "POST"])
@@ -108,7 +119,7 @@ def step(application_id, number):
     if current is None:
         abort(404)
     if not application.is_editable:
-        return redirect(url_for("wizard.view", application_id=application.id))
+        return _to_view(application)
     if number > application.step_reached and number != 7:
         flash(f"请按顺序填写，先完成第 {application.step_reached} 步。", "warning")
         return _go(application, application.step_reached)
@@ -372,7 +383,7 @@ def preview_step(application, current):
             form.form_errors.append(str(error))
         else:
             flash("申报已提交，等待单位职称申报资格审查。审核结果将通过短信和站内消息通知您。", "success")
-            return redirect(url_for("wizard.view", application_id=application.id))
+            return _to_view(application)
     closed = plans.closed_reason(application.plan, date.today()) if application.status.value == "draft" else None
     _, problems = steps.first_problem(application)
     return _render(current, application, form=form, data=snapshot.build(application), closed=closed, problems=problems)

@@ -1,6 +1,7 @@
 """What a submitted application contained, frozen at 提交 so reviewers never see it change underneath."""
 import json
 
+from models import ApplicationAchievement
 from services import profile, steps
 from services.checklist import checklist
 
@@ -55,7 +56,7 @@ def build(application):
             "is_collective": link.achievement.is_collective, "details": steps.loads(link.achievement.details),
             "files": [_file(f) for f in link.achievement.current_files],
             "contributor_evidence": _file(link.contributor_evidence) if link.contributor_evidence_id else None,
-        } for link in application.achievement_links.order_by("id")],
+        } for link in application.achievement_links.order_by(ApplicationAchievement.id)],
         "attachments": [{"key": item.key, "label": item.label, "files": [_file(f) for f in files.get(item.key, [])]}
                         for item in checklist(application)],
         "evidence": {key: [_file(f) for f in files.get(key, [])] for key in steps.evidence_needed(application)},

@@ -8,6 +8,7 @@ import re
 
 from models import (
     AchievementStatus,
+    ApplicationFile,
     ApplicationType,
     AssessmentResult,
     Level,
@@ -58,7 +59,7 @@ def rubric(plan):
 
 def files_by_key(application):
     found = {}
-    for link in application.files.order_by("id"):
+    for link in application.files.order_by(ApplicationFile.id):
         found.setdefault(link.key, []).append(link.file)
     return found
 
