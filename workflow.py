@@ -528,7 +528,9 @@ def forward_to_senior(actor, ip=""):
 
 def set_fee(organisation, actor, charges, amount, ip=""):
     """收费设定 of an office: 收费 (with an amount) or 不收费."""
-    amount = Decimal(amount or 0) if charges else Decimal(0)
+    if charges and amount in (None, ""):
+        raise WorkflowError("选择“收费”时须填写收费金额。")
+    amount = Decimal(amount) if charges else Decimal(0)
     if amount < 0:
         raise WorkflowError("收费金额不能为负数。")
     with atomic():

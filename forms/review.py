@@ -12,10 +12,6 @@ class FeeForm(FlaskForm):
                          description="原则上，除中评委收取中推高推荐费外，其他审核环节不得收取任何费用。")
     amount = DecimalField("收费金额（元）", places=2, validators=[Optional(), NumberRange(0, 100000, "金额须在 0–100000 元之间。")])
 
-    def validate_amount(self, field):
-        if self.charges.data == "yes" and field.data is None:
-            raise ValueError("选择“收费”时须填写收费金额。")
-
 
 class PublicityForm(FlaskForm):
     starts_on = ChineseDateField("公示开始日期", validators=[DataRequired(REQUIRED)],

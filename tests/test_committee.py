@@ -1,0 +1,151 @@
+"""Committee offices (SPEC §6.3–4): results with the meeting date, and the senior routes — category 1 professions via
+their 中评委's recommendation (中推高), category 2 straight to the 高评委 office (the office of committee 1)."""
+from datetime import date, timedelta
+
+import pytest
+
+from models import (
+    Application,
+    ApplicationStatus,
+    Committee,
+    Level,
+    Organisation,
+    Profession,
+    ReviewAction,
+    Role,
+    Stage,
+)
+from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
+from tests.conftest import make_unit, organisation
+from tests.wizard_world import open_plan
+
+S = ApplicationStatus
+TODAY = date.today()
+
+
+def office_of(number):
+    return Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
+                            & (Organisation.committee == Committee.get(Committee.number == number)))
+
+
+def post_result(client, application, result, meeting_date, reason=""):
+    return client.post(f"/committee/applications/{application.id}/result", data={
+        "result": result, "meeting_date": meeting_date, "reason": reason,
+        "seen": Application.get_by_id(application.id).version})
+
+
+@pytest.mark.parametrize("result, meeting, reason, outcome", [
+    ("pass", TODAY, "", S.PASSED),
+    ("pass", TODAY - timedelta(days=30), "一致通过", S.PASSED),
+    ("fail", TODAY, "业绩不足", S.FAILED),
+    ("fail", TODAY, "  ", "评审未通过必须填写理由"),
+    ("fail", TODAY, "", "评审未通过必须填写理由"),
+    ("pass", TODAY + timedelta(days=1), "", "请填写评审会议日期（不能晚于今天）"),
+    ("pass", "", "", "请填写评审会议日期（不能晚于今天）"),
+    ("pass", "2026-02-30", "", "请填写评审会议日期（不能晚于今天）"),
+    ("", TODAY, "", "请选择评审通过或评审未通过"),
+])
+def test_a_committee_records_the_meetings_result(client, result, meeting, reason, outcome):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    response = post_result(client, application, result, str(meeting), reason)
+    fresh = Application.get_by_id(application.id)
+    if isinstance(outcome, ApplicationStatus):
+        assert response.status_code == 302
+        assert (fresh.status, fresh.meeting_date) == (outcome, meeting)
+        last = fresh.actions.get()
+        assert (last.action, last.reason) == (f"result_{result}", reason.strip())
+    else:
+        assert response.status_code == 409 and outcome in response.get_data(as_text=True)
+        assert (fresh.status, fresh.meeting_date, fresh.actions.count()) == (S.AT_COMMITTEE, None, 0)
+
+
+def test_the_committee_queue_lists_what_awaits_its_meeting(client):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    waiting = filed(plan, unit, 1, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE, name="待评甲")
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    page = client.get("/committee/applications").get_data(as_text=True)
+    assert "待评甲" in page and "待评委会评审（1）" in page
+    detail = client.get(f"/committee/applications/{waiting.id}").get_data(as_text=True)
+    assert "评审结果录入" in detail and "评审会议日期" in detail
+
+
+def senior_at_hr(client, profession_name):
+    """A senior application of a 越城区 unit, chosen committee 3, at the HR bureau, passed and 审核推荐."""
+    plan, unit = open_plan(3, level=Level.SENIOR), make_unit("越城建工集团")
+    hr = organisation(Role.HR_BUREAU, "越城区")
+    application = filed(plan, unit, 1, hr, stage=Stage.HR_BUREAU,
+                        profession=Profession.get(Profession.name == profession_name))
+    place(application, S.PENDING, Stage.HR_BUREAU, hr, committee=Committee.get(Committee.number == 3))
+    as_user(client, staff(Role.HR_BUREAU))
+    assert decide(client, application, "pass", "同意推荐").status_code == 302
+    assert "1 件已推荐" in client.post("/review/recommend", follow_redirects=True).get_data(as_text=True)
+    return Application.get_by_id(application.id)
+
+
+def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(client):
+    application = senior_at_hr(client, "建筑工程管理")
+    assert (application.status, application.stage, application.stage_organisation_id) == (
+        S.AT_COMMITTEE, Stage.COMMITTEE, office_of(3).id)
+
+    mid_office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    as_user(client, mid_office)
+    assert "中评委推荐" in client.get(f"/committee/applications/{application.id}").get_data(as_text=True)
+    assert post_result(client, application, "pass", TODAY.isoformat(), "同意推荐").status_code == 302
+    assert Application.get_by_id(application.id).status == S.RECOMMENDED
+    assert "申报人001" in client.get("/committee/forward").get_data(as_text=True)
+    response = client.post("/committee/forward", follow_redirects=True)
+    assert "1 件已推荐至高评委" in response.get_data(as_text=True)
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.stage, fresh.stage_organisation_id) == (
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+    assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+
+    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    as_user(client, senior_office)
+    assert "高评委办公室无需推荐" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+    assert post_result(client, application, "pass", TODAY.isoformat()).status_code == 302
+    assert Application.get_by_id(application.id).status == S.PASSED
+    actions = [(a.action, a.organisation_id) for a in fresh.actions.order_by(ReviewAction.id)]
+    assert actions[-3:] == [("result_pass", office_of(3).id), ("forward", office_of(3).id),
+                            ("result_pass", office_of(1).id)]
+
+
+def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
+    application = senior_at_hr(client, "工程造价")
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    post_result(client, application, "fail", TODAY.isoformat(), "不予推荐")
+    assert Application.get_by_id(application.id).status == S.FAILED
+    assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("profession", ["岩土工程", "建筑工程（施工）", "给排水"])
+def test_a_category_2_senior_applicant_goes_straight_to_the_senior_committee(client, profession):
+    application = senior_at_hr(client, profession)
+    assert (application.status, application.stage, application.stage_organisation_id) == (
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+
+
+def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client):
+    """岩土工程 chosen in step 3 of the 高级 plan, through every office, to the 高评委's result."""
+    geotechnical = Profession.get(Profession.name == "岩土工程")
+    application, applicant = submitted(client, level=Level.SENIOR, info={"profession": geotechnical.id})
+    assert (application.plan.level, application.profession_id) == (Level.SENIOR, geotechnical.id)
+    unit = staff(Role.UNIT, unit=application.unit)
+    as_user(client, unit)
+    decide(client, application, "pass", "同意")
+    publicise_and_send(client, unit, application)
+    for role in (Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU):
+        as_user(client, staff(role))
+        decide(client, application, "pass", "符合条件")
+        client.post("/review/recommend")
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(1).id)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    assert client.get(f"/committee/applications/{application.id}").status_code == 404
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=1))
+    post_result(client, application, "fail", TODAY.isoformat(), "答辩未通过")
+    as_user(client, applicant)
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "评审未通过" in page and "答辩未通过" in page
