@@ -597,6 +597,11 @@ class Application(BaseModel):
             return True
         return applications_visible_to(user).where(Application.id == self.id).exists()
 
+    def can_object(self, user):
+        """During or after its 公示, before 报送, the unit may still 退回 or 不通过 on an objection (异议)."""
+        return (user.is_authenticated and user.role == Role.UNIT and self.status == ApplicationStatus.UNIT_PASSED
+                and user.organisation_id == self.stage_organisation_id)
+
     @property
     def last_return(self):
         """The latest 退回 / 退回修改, whose reason the applicant must address."""

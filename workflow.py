@@ -386,7 +386,8 @@ def review(application, actor, action, reason="", seen=None, ip=""):
     """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
     if action not in REVIEW_ACTIONS:
         raise WorkflowError("未知的审查操作。")
-    if application.stage not in (Stage.UNIT, *routing.BUREAU_STAGES) or not application.can_review(actor):
+    allowed = application.can_review(actor) or (action != "pass" and application.can_object(actor))
+    if application.stage not in (Stage.UNIT, *routing.BUREAU_STAGES) or not allowed:
         current = _reload(application)
         if current.version != application.version or (seen is not None and int(seen) != current.version):
             raise WorkflowError(APPLICATION_CHANGED.format(_where(current)))
@@ -453,6 +454,8 @@ def send_publicity(publicity, actor, today=None, ip=""):
     today = today or date.today()
     if publicity.unit_id != actor.organisation_id:
         raise WorkflowError("只能报送本单位的公示。")
+    if publicity.sent_at:
+        raise WorkflowError(f"该公示已于 {publicity.sent_at} 报送。")
     if today <= publicity.ends_on:
         raise WorkflowError(f"公示期至 {publicity.ends_on} 结束，{publicity.ends_on + timedelta(days=1)} 起才能报送。")
     done = 0
@@ -463,6 +466,8 @@ def send_publicity(publicity, actor, today=None, ip=""):
             _move(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
             done += 1
+        if not done:
+            raise WorkflowError("该公示中没有待报送的申报（可能已全部退回或不通过）。")
         Publicity.update(sent_at=now()).where(Publicity.id == publicity.id).execute()
     return done
 

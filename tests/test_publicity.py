@@ -134,9 +134,38 @@ def test_a_unit_not_yet_publicised_cannot_be_sent(client):
     unit, apps = passed_by_unit()
     publicity = Publicity.create(unit=unit, starts_on=TODAY - timedelta(days=9), ends_on=TODAY - timedelta(days=1))
     as_user(client, staff(Role.UNIT, unit=unit))
-    assert "0 人已报送" in client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(
-        as_text=True)
+    page = client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(as_text=True)
+    assert "该公示中没有待报送的申报" in page
     assert Application.get_by_id(apps[0].id).stage == Stage.UNIT
+    assert Publicity.get_by_id(publicity.id).sent_at is None
+
+
+def test_a_publicity_is_sent_once(client):
+    unit, apps = passed_by_unit()
+    as_user(client, staff(Role.UNIT, unit=unit))
+    client.post("/review/publicity", data={"ids": [apps[0].id], "starts_on": TODAY.isoformat()})
+    Publicity.update(starts_on=TODAY - timedelta(days=9), ends_on=TODAY - timedelta(days=1)).execute()
+    publicity = Publicity.get()
+    client.post(f"/review/publicity/{publicity.id}/send")
+    sent_at = Publicity.get_by_id(publicity.id).sent_at
+    page = client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(as_text=True)
+    assert f"该公示已于 {sent_at} 报送" in page
+    assert Application.get_by_id(apps[0].id).actions.where(ReviewAction.action == "send").count() == 1
+
+
+def test_an_objection_during_publicity_lets_the_unit_return_before_sending(client):
+    unit, apps = passed_by_unit()
+    as_user(client, staff(Role.UNIT, unit=unit))
+    client.post("/review/publicity", data={"ids": [apps[0].id], "starts_on": TODAY.isoformat()})
+    page = client.get(f"/review/applications/{apps[0].id}").get_data(as_text=True)
+    assert "公示异议处理" in page and 'value="pass"' not in page
+    seen = Application.get_by_id(apps[0].id).version
+    client.post(f"/review/applications/{apps[0].id}/decide", data={"action": "pass", "reason": "", "seen": seen})
+    assert Application.get_by_id(apps[0].id).status == S.UNIT_PASSED  # 通过 again is not an objection
+    client.post(f"/review/applications/{apps[0].id}/decide",
+                data={"action": "return", "reason": "公示期间有人反映业绩不实", "seen": seen})
+    fresh = Application.get_by_id(apps[0].id)
+    assert fresh.status == S.RETURNED and fresh.publicity is None
 
 
 @pytest.mark.parametrize("ownership, files_there, first", [

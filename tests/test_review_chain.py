@@ -53,7 +53,7 @@ POSITIONS = {
 # actor → {position: the actions it may take there}; everything else is refused.
 ALLOWED = {
     "applicant": {"draft": {"submit"}, "returned": {"submit"}},
-    "unit": {"at_unit": DECISIONS, "unit_passed": {"send"}},
+    "unit": {"at_unit": DECISIONS, "unit_passed": {"send", "return", "refuse"}},  # an objection during 公示
     "talent_centre": {"tc_pending": DECISIONS, "tc_passed": {"recommend"}},
     "construction_bureau": {"cb_pending": DECISIONS, "cb_passed": {"recommend"}},
     "hr_bureau": {"hr_pending": DECISIONS, "hr_passed": {"recommend"}},
