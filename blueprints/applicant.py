@@ -1,7 +1,7 @@
 """The applicant (申报人员): 个人基本信息 and 我的业绩档案."""
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import role_required
@@ -11,6 +11,7 @@ from forms.applicant import DETAIL_FIELDS, KIND_LABELS, ProfileForm, achievement
 from models import Achievement, AchievementKind, AchievementStatus, EducationRecord, Organisation, Role, TitleRecord
 from services import profile, storage
 from services.pagination import paginate
+from services.txn import atomic
 from workflow import WorkflowError, save_achievement
 
 bp = Blueprint("applicant", __name__, url_prefix="/me")
@@ -21,7 +22,13 @@ TITLE_COLUMNS = ("name", "profession", "obtained_on")
 
 
 def _rows(field_list, columns):
-    return [{c: entry.form[c].data for c in columns} for entry in field_list if not entry.form.remove.data]
+    return [{c: entry.form[c].data for c in columns} for entry in field_list]
+
+
+def _drop_removed_rows(form):
+    """Rows ticked 删除此行 leave before validation, so a blank row added by mistake can be removed."""
+    for field_list in (form.education, form.titles):
+        field_list.entries = [entry for entry in field_list.entries if not entry.form.remove.data]
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -30,12 +37,14 @@ def profile_page():
     form = ProfileForm()
     units = profile.selectable_units().order_by(Organisation.name)
     form.organisation.choices = [(0, "请选择")] + [(u.id, f"{u.name}（{u.region.name}）") for u in units]
+    if request.method == "POST":
+        _drop_removed_rows(form)
     if request.method == "GET":
         form.work_started_on.data = current_user.work_started_on
         form.organisation.data = current_user.organisation_id or 0
         records = list(current_user.education.order_by(EducationRecord.sort_order))
         if records:
-            form.education.entries = []
+            form.education.entries, form.education.last_index = [], -1  # rows numbered from 0
             for r in records:
                 form.education.append_entry({c: getattr(r, c) for c in EDUCATION_COLUMNS}
                                             | {"education": r.education.value, "degree": r.degree.value})
@@ -81,7 +90,7 @@ def achievements():
     if q:
         query = query.where(Achievement.title.contains(q))
     return render_template("applicant/achievements.html", page=paginate(query, request.args.get("page")),
-                           status=status, q=q, kinds=list(AchievementKind))
+                           status=status, q=q, kinds=list(AchievementKind), statuses=list(AchievementStatus))
 
 
 def _fill(achievement, form, kind):
@@ -112,14 +121,21 @@ def _edit(achievement, kind):
         if problem:
             add_error(form, *problem)
         else:
+            new_files = []
             try:
-                new_files = [take_upload(f, storage.ATTACHMENT) for f in form.files.data or [] if f and f.filename]
-                removed = [int(i) for i in request.form.getlist("remove_file") if i.isdigit()]
-                _fill(achievement, form, kind)
-                save_achievement(achievement, current_user, new_files, removed, ip=request.remote_addr)
+                # One transaction, so that a refused form leaves no stored file behind to eat the quota.
+                with atomic():
+                    for chosen in form.files.data or []:
+                        if chosen and chosen.filename:
+                            new_files.append(take_upload(chosen, storage.ATTACHMENT))
+                    removed = [int(i) for i in request.form.getlist("remove_file") if i.isdigit()]
+                    _fill(achievement, form, kind)
+                    save_achievement(achievement, current_user, new_files, removed, ip=request.remote_addr)
             except storage.UploadError as error:
+                storage.discard(new_files, current_app.config["UPLOAD_FOLDER"])
                 add_error(form, "files", str(error))
             except WorkflowError as error:
+                storage.discard(new_files, current_app.config["UPLOAD_FOLDER"])
                 form.form_errors.append(str(error))
             else:
                 flash(f"业绩“{achievement.title}”已保存，等待单位审核。", "success")
@@ -142,7 +158,7 @@ def achievement_new():
 def achievement_edit(achievement_id):
     achievement = _own_achievement(achievement_id)
     if request.method == "POST":
-        achievement.version = int(request.form.get("version", achievement.version))
+        achievement.version = request.form.get("version", achievement.version, type=int)
     return _edit(achievement, achievement.kind)
 
 

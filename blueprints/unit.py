@@ -33,16 +33,30 @@ def _unit_data(form):
     return {name: getattr(form, name).data for name in units.UNIT_FIELDS}
 
 
+def _validate_with_letter(form, required):
+    """(valid, letter): the letter is taken even when other fields are wrong, so the form comes back holding it."""
+    if not form.is_submitted():
+        return False, None
+    valid = form.validate()
+    if "csrf_token" in form.errors:
+        return False, None
+    try:
+        return valid, keep_or_take_upload(form.letter, form.letter_token, storage.LETTER, required=required)
+    except storage.UploadError as error:
+        add_error(form, "letter", str(error))
+        return False, None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = UnitRegistrationForm()
     _region_choices(form)
-    if form.validate_on_submit():
+    valid, letter = _validate_with_letter(form, required=True)
+    if valid:
         try:
-            letter = keep_or_take_upload(form.letter, form.letter_token, storage.LETTER)
             unit, user = units.register_unit(_unit_data(form), form.password.data, letter, ip=request.remote_addr)
-        except (accounts.AccountError, storage.UploadError) as error:
-            add_error(form, getattr(error, "field", "letter"), str(error))
+        except accounts.AccountError as error:
+            add_error(form, error.field, str(error))
         else:
             login_user(user)
             flash(f"“{unit.name}”已注册，授权委托证明已提交平台管理员审核；审核结果将以短信通知 {user.mobile}。", "success")
@@ -70,14 +84,14 @@ def info():
         form.files_at_talent_centre.data = "yes" if unit.files_at_talent_centre else "no"
         form.ownership.data = unit.ownership.value if unit.ownership else ""
         form.industry_tag.data = unit.industry_tag.value if unit.industry_tag else ""
-    if form.validate_on_submit():
-        if unit.is_approved:
-            abort(403)
+    if request.method == "POST" and unit.is_approved:
+        abort(403)
+    valid, letter = _validate_with_letter(form, required=False)
+    if valid:
         try:
-            letter = keep_or_take_upload(form.letter, form.letter_token, storage.LETTER, required=False)
             units.correct_unit(unit, _unit_data(form), letter, current_user, ip=request.remote_addr)
-        except (accounts.AccountError, storage.UploadError, WorkflowError) as error:
-            add_error(form, getattr(error, "field", "letter"), str(error))
+        except (accounts.AccountError, WorkflowError) as error:
+            add_error(form, getattr(error, "field", None), str(error))
         else:
             flash("单位信息已修改并重新提交审核。", "success")
             return redirect(url_for("unit.info"))

@@ -1,18 +1,19 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import REQUIRED, ChineseDateField, enum_select
 from models import AchievementKind, Degree, Education
 
 
+# Dates use InputRequired: DataRequired would replace "日期…无效" with "此项必填" for a date that does not exist.
 class EducationRow(Form):
     education = enum_select("学历", Education, validators=[DataRequired(REQUIRED)])
     degree = enum_select("学位", Degree)
     school = StringField("毕业院校", validators=[DataRequired(REQUIRED), Length(max=100)])
     major = StringField("所学专业", validators=[DataRequired(REQUIRED), Length(max=100)])
-    graduated_on = ChineseDateField("毕业时间", validators=[DataRequired(REQUIRED)])
+    graduated_on = ChineseDateField("毕业时间", validators=[InputRequired(REQUIRED)])
     verifiable_on_chsi = BooleanField("学信网可查询", default=True)
     remove = BooleanField("删除此行")
 
@@ -21,14 +22,14 @@ class TitleRow(Form):
     name = StringField("现专业技术职务资格", validators=[DataRequired(REQUIRED), Length(max=60)],
                        description="如：助理工程师、工程师")
     profession = StringField("专业", validators=[Optional(), Length(max=60)])
-    obtained_on = ChineseDateField("取得时间", validators=[DataRequired(REQUIRED)])
+    obtained_on = ChineseDateField("取得时间", validators=[InputRequired(REQUIRED)])
     remove = BooleanField("删除此行")
 
 
 class ProfileForm(FlaskForm):
     """个人基本信息. Name, 身份证号, gender and birth date come from registration and are shown read-only."""
 
-    work_started_on = ChineseDateField("从事工程技术工作起始时间", validators=[DataRequired(REQUIRED)],
+    work_started_on = ChineseDateField("从事工程技术工作起始时间", validators=[InputRequired(REQUIRED)],
                                        description="专业工作年限由此按实足年数自动计算。")
     organisation = SelectField("现工作单位", coerce=int, validate_choice=False,
                                description="只能选择已注册并经平台审核通过的单位；没有本单位时请联系单位人事负责人注册。")

@@ -1,7 +1,17 @@
 """个人基本信息: the rules of a person's profile."""
 from datetime import date
 
-from models import Application, ApplicationStatus, EducationRecord, Organisation, Role, TitleRecord, UnitStatus, User
+from models import (
+    EDITABLE_STATUSES,
+    Application,
+    ApplicationStatus,
+    EducationRecord,
+    Organisation,
+    Role,
+    TitleRecord,
+    UnitStatus,
+    User,
+)
 from services.txn import atomic
 
 
@@ -25,10 +35,15 @@ def selectable_units():
     return Organisation.select().where((Organisation.kind == Role.UNIT) & (Organisation.status == UnitStatus.APPROVED))
 
 
+# An application in these states is not with a reviewer: a draft or a returned one is the applicant's own again
+# (the refusal below tells them to ask for 退回), and the others have ended.
+NOT_UNDER_REVIEW = (*EDITABLE_STATUSES, ApplicationStatus.REFUSED, ApplicationStatus.PASSED, ApplicationStatus.FAILED)
+
+
 def unit_change_blocker(user):
-    """The submitted application that forbids changing unit, or None."""
+    """The submitted application, still under review, that forbids changing unit; or None."""
     return (Application.select().where((Application.applicant == user)
-                                       & (Application.status.not_in([ApplicationStatus.DRAFT])))
+                                       & (Application.status.not_in(NOT_UNDER_REVIEW)))
             .order_by(Application.id.desc()).first())
 
 

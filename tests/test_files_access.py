@@ -1,0 +1,136 @@
+"""Uploaded files live under the instance folder with random names and are served only to those entitled to them."""
+from pathlib import Path
+
+import pytest
+
+from models import Achievement, AchievementFile, Role, User
+from services import storage
+from tests.conftest import ID_FEMALE, login, make_applicant
+from tests.samples import CODE_B, achievement, pdf, png, register_unit, staff_of
+
+OTHER_ID = "330602197001010010"
+
+
+@pytest.fixture
+def world(app):
+    """A unit with its letter and one of its staff with an achievement and its attachment (a PNG named .pdf)."""
+    unit, contact = register_unit(app)
+    person = staff_of(unit)
+    item = achievement(person)
+    attachment = storage.save(png(), "中标通知书.pdf", storage.ATTACHMENT, app.config["UPLOAD_FOLDER"], person)
+    AchievementFile.create(achievement=item, file=attachment)
+    other_unit, other_contact = register_unit(app, name="别的单位", code=CODE_B, mobile="13700000022")
+    return {
+        "unit": unit, "contact": contact, "person": person, "achievement": item, "attachment": attachment,
+        "letter": unit.authorization_letter, "other_contact": other_contact,
+        "other_applicant": make_applicant("13900000002", ID_FEMALE, "李四"),
+        "admin": User.get(User.role == Role.ADMIN),
+        "colleague": staff_of(unit, "13900000003", OTHER_ID, "王五"),
+    }
+
+
+def fetch(app, user, path):
+    client = app.test_client()
+    if user is not None:
+        login(client, user)
+    return client.get(path)
+
+
+ATTACHMENT_READERS = [
+    ("person", 200),  # the owner
+    ("contact", 200),  # the owner's unit
+    ("admin", 200),
+    ("other_contact", 404),  # another unit
+    ("other_applicant", 404),  # another applicant
+    ("colleague", 404),  # a colleague at the same unit is still another applicant
+]
+
+
+@pytest.mark.parametrize("who, status", ATTACHMENT_READERS, ids=[w for w, _ in ATTACHMENT_READERS])
+def test_an_achievement_attachment(app, world, who, status):
+    client = app.test_client()
+    login(client, world[who])
+    for route in ("", "/download"):
+        response = client.get(f"/files/{world['attachment'].id}{route}")
+
+        assert response.status_code == status
+        if status == 200:
+            assert response.data == png()
+            assert response.mimetype == "image/png", "served as what it is, not as its name says"
+        else:
+            assert png() not in response.data
+
+
+LETTER_READERS = [
+    ("contact", 200),
+    ("admin", 200),
+    ("other_contact", 404),
+    ("other_applicant", 404),
+    pytest.param("person", 404, marks=pytest.mark.xfail(
+        strict=True, reason="StoredFile.can_view lets any member of the unit (applicants too) read its letter")),
+]
+
+
+@pytest.mark.parametrize("who, status", LETTER_READERS, ids=["contact", "admin", "other_contact",
+                                                              "other_applicant", "staff_applicant"])
+def test_a_unit_authorization_letter(app, world, who, status):
+    response = fetch(app, world[who], f"/files/{world['letter'].id}")
+    assert response.status_code == status
+    assert (response.data == pdf()) == (status == 200)
+
+
+@pytest.mark.parametrize("route", ["", "/download"])
+def test_anonymous_gets_nothing_but_the_login_page(app, world, route):
+    for stored in (world["attachment"], world["letter"]):
+        response = fetch(app, None, f"/files/{stored.id}{route}")
+        assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_unit_loses_access_when_the_person_leaves_it(app, world):
+    person = world["person"]
+    person.organisation = None
+    person.save()
+    assert fetch(app, world["contact"], f"/files/{world['attachment'].id}").status_code == 404
+    assert fetch(app, person, f"/files/{world['attachment'].id}").status_code == 200
+
+
+def test_a_missing_file_and_a_forbidden_file_look_the_same(app, world):
+    forbidden = fetch(app, world["other_applicant"], f"/files/{world['attachment'].id}")
+    missing = fetch(app, world["other_applicant"], "/files/999999")
+    assert forbidden.status_code == missing.status_code == 404
+
+
+def test_a_row_whose_bytes_are_gone_is_404_not_500(app, world):
+    storage.path_of(world["attachment"], app.config["UPLOAD_FOLDER"]).unlink()
+    assert fetch(app, world["person"], f"/files/{world['attachment'].id}").status_code == 404
+
+
+def test_headers_keep_the_file_private_and_say_how_to_show_it(app, world):
+    client = app.test_client()
+    login(client, world["person"])
+    inline = client.get(f"/files/{world['attachment'].id}")
+    download = client.get(f"/files/{world['attachment'].id}/download")
+
+    assert inline.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in inline.headers["Cache-Control"] and "private" in inline.headers["Cache-Control"]
+    assert inline.headers["Content-Disposition"].startswith("inline")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "filename*=UTF-8''%E4%B8%AD%E6%A0%87" in download.headers["Content-Disposition"]
+
+
+def test_bytes_are_kept_under_the_upload_folder_with_random_names_not_under_static(app, world):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    for stored in (world["attachment"], world["letter"]):
+        path = storage.path_of(stored, folder)
+        assert path.parent == folder and path.read_bytes() in (png(), pdf())
+        assert stored.original_name not in path.name and len(path.name) == 32
+        assert fetch(app, world["person"], f"/static/{path.name}").status_code == 404
+    assert not folder.is_relative_to(Path(app.static_folder))
+
+
+def test_files_appear_on_the_pages_of_those_who_may_open_them(app, world):
+    client = app.test_client()
+    login(client, world["contact"])
+    page = client.get(f"/unit/achievements/{world['achievement'].id}").get_data(as_text=True)
+    assert f"/files/{world['attachment'].id}" in page and "中标通知书.pdf" in page
+    assert Achievement.get_by_id(world["achievement"].id).current_files == [world["attachment"]]
