@@ -356,8 +356,8 @@ class StoredFile(BaseModel):
             return True
         if any(link.achievement.can_view(user) for link in self.achievement_links):
             return True
-        if (UnitReview.select().where((UnitReview.letter == self) & (UnitReview.unit == user.organisation_id))
-                .exists()):
+        if user.role == Role.UNIT and (UnitReview.select().where(
+                (UnitReview.letter == self) & (UnitReview.unit == user.organisation_id)).exists()):
             return True
         return applications_visible_to(user).where(Application.id.in_(applications_using(self))).exists()
 

@@ -141,7 +141,10 @@ def review_achievement(achievement, actor, action, reason="", version=None, ip="
     if action == "return":
         reason = _require_reason(reason, "退回")
     new_status = AchievementStatus.PASSED if action == "pass" else AchievementStatus.RETURNED
-    version = achievement.version if version is None else int(version)
+    try:
+        version = achievement.version if version is None else int(version)
+    except ValueError:
+        raise WorkflowError(CHANGED) from None
     with atomic():
         updated = Achievement.update(status=new_status).where(
             (Achievement.id == achievement.id) & (Achievement.status == AchievementStatus.PENDING)

@@ -121,9 +121,12 @@ def unit_detail(unit_id):
 def unit_decide(unit_id):
     unit = _unit_or_404(unit_id)
     try:
-        if request.form.get("action") == "approve":
+        action = request.form.get("action")
+        if action == "approve":
             approve_unit(unit, current_user, ip=request.remote_addr)
             flash(f"“{unit.name}”已审核通过，已通知单位经办人。", "success")
+        elif action != "refuse":
+            raise WorkflowError("请选择审核通过或退回。")
         else:
             refuse_unit(unit, current_user, request.form.get("reason"), ip=request.remote_addr)
             flash(f"“{unit.name}”已退回，已通知单位经办人。", "success")

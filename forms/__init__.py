@@ -1,5 +1,6 @@
 """WTForms classes, one module per blueprint, plus the few field types they share."""
 from wtforms import DateField, SelectField
+from wtforms.validators import StopValidation
 
 REQUIRED = "此项必填。"
 
@@ -11,7 +12,15 @@ class ChineseDateField(DateField):
         kwargs.setdefault("render_kw", {"type": "date"})
         super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
 
+    def pre_validate(self, form):
+        """An unreadable date reports only that (not also 此项必填)."""
+        if self.process_errors:
+            raise StopValidation()
+
     def process_formdata(self, valuelist):
+        if not "".join(valuelist).strip():
+            self.data = None  # blank: the field's own validators say whether it is required
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:

@@ -66,8 +66,7 @@ LETTER_READERS = [
     ("admin", 200),
     ("other_contact", 404),
     ("other_applicant", 404),
-    pytest.param("person", 404, marks=pytest.mark.xfail(
-        strict=True, reason="StoredFile.can_view lets any member of the unit (applicants too) read its letter")),
+    ("person", 404),
 ]
 
 
