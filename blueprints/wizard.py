@@ -19,7 +19,9 @@ from models import (
     ApplicationCategory,
     ApplicationType,
     AssessmentResult,
+    Committee,
     Ownership,
+    Profession,
     ReviewAction,
     Role,
 )
@@ -131,7 +133,9 @@ def step(application_id, number):
 def photo_step(application, current):
     form = PhotoForm()
     if form.validate_on_submit():
-        data = form.photo.data.stream.read(photo.MAX_BYTES + 1)
+        # Read whole (the request is bounded by MAX_CONTENT_LENGTH): a refusal must show the real size, and a
+        # JPEG cut at 1 MB would read as damaged instead of too large.
+        data = form.photo.data.stream.read()
         try:
             photo.check_photo(data)
             stored = storage.save(data, form.photo.data.filename, storage.PHOTO, current_app.config["UPLOAD_FOLDER"],
@@ -224,8 +228,9 @@ def _info_values(form, application):
     values = {name: "" if getattr(form, name).data is None else getattr(form, name).data for name in INFO_FIELDS}
     values["application_type"] = ApplicationType(form.application_type.data) if form.application_type.data else None
     values["category"] = ApplicationCategory(form.category.data) if form.category.data else None
-    values["profession"] = form.profession.data or None
-    values["committee"] = form.committee.data or None
+    # the selects take any id (the rules name a choice that no longer fits); an id of nothing counts as no answer
+    values["profession"] = Profession.get_or_none(Profession.id == form.profession.data) if form.profession.data else None
+    values["committee"] = Committee.get_or_none(Committee.id == form.committee.data) if form.committee.data else None
     values["established_post"] = {"yes": True, "no": False}.get(form.established_post.data)
     values["assessments"] = json.dumps(
         {str(y): getattr(form, f"assessment_{y}").data for y in form.assessment_years
@@ -309,7 +314,7 @@ def remove_file(application_id, link_id):
         flash(str(error), "warning")
     else:
         flash("附件已移除。", "success")
-    return _go(application, int(request.form.get("step", application.step_reached)))
+    return _go(application, request.form.get("step", application.step_reached, type=int))
 
 
 # ---------------------------------------------------------------- step 4 选择相关业绩

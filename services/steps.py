@@ -12,6 +12,7 @@ from models import (
     ApplicationType,
     AssessmentResult,
     Level,
+    Ownership,
     PlanProfession,
 )
 from services import plans, scoring
@@ -156,6 +157,10 @@ class InfoStep(Step):
             found.append(Problem("请填写本人述职。", "statement"))
         elif length > STATEMENT_LIMIT:
             found.append(Problem(f"本人述职 {length} 字，超过 {STATEMENT_LIMIT} 字的上限（空白不计）。", "statement"))
+        unit = application.unit or application.applicant.organisation
+        if unit is not None and unit.ownership == Ownership.PUBLIC_INSTITUTION and application.established_post is None:
+            # the step-5 checklist asks 在编 staff and 非在编 staff for different papers
+            found.append(Problem("您的单位是事业单位，请选择编制情况（在编或非在编）。", "established_post"))
         fitting = plans.fitting_committees(plan, application.unit)
         if application.committee_id is None:
             found.append(Problem("请选择受理评审委员会。", "committee"))
