@@ -291,15 +291,15 @@ def info_step(application, current):
                    results=AssessmentResult)
 
 
-@bp.route("/applications/<int:application_id>/score", methods=["POST"])
+@bp.route("/applications/<int:application_id>/score")
 @applicant_only
 def score(application_id):
-    """The live 自评 total while the applicant types (htmx)."""
+    """The live 自评 total while the applicant types (htmx GET: only the rubric's inputs are sent, never files)."""
     application = _own(application_id)
     rubric = steps.rubric(application.plan)
     claims = {}
     for item in scoring.items(rubric):
-        value = request.form.get(f"score_{item.key}", "")
+        value = request.args.get(f"score_{item.key}", "")
         claims[item.key] = int(value) if value.isdigit() else 0
     return render_template("wizard/_score.html", score=scoring.total(rubric, claims), plan=application.plan)
 
