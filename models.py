@@ -589,14 +589,6 @@ class Application(BaseModel):
     def can_edit(self, user):
         return user.is_authenticated and user.id == self.applicant_id and self.is_editable
 
-    def can_view(self, user):
-        """The applicant, the administrator, and the organisations that hold or have handled it."""
-        if not user.is_authenticated:
-            return False
-        if user.id == self.applicant_id or user.is_admin:
-            return True
-        return applications_visible_to(user).where(Application.id == self.id).exists()
-
     def can_object(self, user):
         """During or after its 公示, before 报送, the unit may still 退回 or 不通过 on an objection (异议)."""
         return (user.is_authenticated and user.role == Role.UNIT and self.status == ApplicationStatus.UNIT_PASSED
