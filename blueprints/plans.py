@@ -1,7 +1,7 @@
 """评审工作计划: the administrator edits plans; applicants read them and press 马上申报."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -48,9 +48,7 @@ def plan_status_label(plan):
 
 def wizard_url(application):
     """Where the applicant resumes the application (the wizard's step reached)."""
-    if "wizard.step" in current_app.view_functions:
-        return url_for("wizard.step", application_id=application.id, number=application.step_reached)
-    return f"/applications/{application.id}/step/{application.step_reached}"
+    return url_for("wizard.step", application_id=application.id, number=application.step_reached)
 
 
 def _plan_or_404(plan_id):
