@@ -8,8 +8,13 @@ from services import storage
 
 
 def _read(file_storage, rule):
-    """At most one byte more than the rule allows, so an oversize file is measured without being held whole."""
-    return file_storage.stream.read(rule.max_bytes + 1)
+    """At most one byte more than the rule allows, so an oversize file is refused without being held whole."""
+    data = file_storage.stream.read(rule.max_bytes + 1)
+    if len(data) > rule.max_bytes:
+        size = file_storage.stream.seek(0, 2)  # the real size, from the end of the spooled upload
+        raise storage.UploadError(f"文件“{file_storage.filename}”大小为 {size / storage.MB:.1f} MB，"
+                                  f"超过上限 {rule.max_bytes // storage.MB} MB。")
+    return data
 
 
 def take_upload(file_storage, rule):

@@ -409,3 +409,10 @@ def test_the_unit_home_says_how_many_wait_for_review(unit_client, person):
 
     link = todo.find("a", href="/unit/achievements?status=pending")
     assert (link.text(), link.parent.find("b").text()) == ("待审核的业绩档案", "2")
+
+
+def test_an_oversize_attachment_is_refused_with_its_real_size(person_client):
+    response = post_new(person_client, data=project_form(upload(pdf(30 * MB), "全套图纸.pdf")))
+
+    errors = field_errors(parse(response), "files")
+    assert errors == ["文件“全套图纸.pdf”大小为 30.0 MB，超过上限 20 MB。"]
