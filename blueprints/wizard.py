@@ -133,11 +133,11 @@ def step(application_id, number):
 def photo_step(application, current):
     form = PhotoForm()
     if form.validate_on_submit():
-        # Read whole (the request is bounded by MAX_CONTENT_LENGTH): a refusal must show the real size, and a
-        # JPEG cut at 1 MB would read as damaged instead of too large.
-        data = form.photo.data.stream.read()
+        stream = form.photo.data.stream
+        data = stream.read(photo.MAX_BYTES + 1)  # bounded; an oversize photo is measured from the end instead
+        size = stream.seek(0, 2) if len(data) > photo.MAX_BYTES else len(data)
         try:
-            photo.check_photo(data)
+            photo.check_photo(data, size)
             stored = storage.save(data, form.photo.data.filename, storage.PHOTO, current_app.config["UPLOAD_FOLDER"],
                                   uploaded_by=current_user)
             save_draft(application, current_user, reached=2, photo=stored)

@@ -71,8 +71,13 @@ class PhotoInfo:
     ratio: float  # width / height
 
 
-def check_photo(data: bytes) -> PhotoInfo:
-    """Accept a 证件照 or raise PhotoError naming the first rule broken and the measured value."""
+def check_photo(data: bytes, size: int | None = None) -> PhotoInfo:
+    """Accept a 证件照 or raise PhotoError naming the first rule broken and the measured value.
+
+    `size`: the file's real size when `data` is only its first MAX_BYTES + 1 bytes (a bounded read).
+    """
+    if size is not None and size >= MAX_BYTES and data.startswith(b"\xff\xd8\xff"):
+        _check_size(size)  # too large: refused before decoding a cut-off picture
     image = _open_jpeg(data)
     _check_size(len(data))
     width, height = _shown_size(image)

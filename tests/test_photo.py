@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from PIL import Image, ImageDraw
 
-from services.photo import RULES_TEXT, PhotoError, PhotoInfo, check_photo
+from services.photo import MAX_BYTES, RULES_TEXT, PhotoError, PhotoInfo, check_photo
 from tests.photos import BLUE, as_jpeg, encoded, jpeg, png, portrait, truncated, with_dimensions
 
 
@@ -220,3 +220,9 @@ def test_the_rules_text_lists_every_rule():
     for rule in ("JPEG", "按文件内容判断", "大于 30 KB 且小于 1 MB", "宽大于 215 像素、高大于 300 像素",
                  "0.65–0.80", "白色背景"):
         assert rule in RULES_TEXT
+
+
+def test_a_bounded_read_of_a_large_jpeg_is_refused_by_its_real_size():
+    head = jpeg(size=MAX_BYTES + 1)
+    with pytest.raises(PhotoError, match=r"文件大小 3\.00 MB（3145728 字节）"):
+        check_photo(head, size=3 * MAX_BYTES)
