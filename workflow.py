@@ -206,15 +206,23 @@ def _editable(application, actor):
 
 
 def save_draft(application, actor, reached=None, **fields):
-    """Save answers of a wizard step on the draft (never its status); `reached` moves the resume point on."""
+    """Save answers of a wizard step on the draft (never its status); `reached` moves the resume point on.
+
+    Only the given columns are written, and only while the application is still editable in the database, so a
+    page left open in another tab cannot undo a 提交.
+    """
     _editable(application, actor)
+    changes = {**fields, "updated_at": now()}
+    if reached:
+        changes["step_reached"] = max(application.step_reached, reached)
     with atomic():
-        for name, value in fields.items():
-            setattr(application, name, value)
-        if reached:
-            application.step_reached = max(application.step_reached, reached)
-        application.updated_at = now()
-        application.save()
+        updated = Application.update(**changes).where(
+            (Application.id == application.id) & Application.status.in_(list(EDITABLE_STATUSES))
+        ).execute()
+        if not updated:
+            raise WorkflowError(APPLICATION_CHANGED.format(_where(_reload(application))))
+    for name, value in changes.items():
+        setattr(application, name, value)
 
 
 def attach_file(application, actor, key, stored, replace=False):
