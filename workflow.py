@@ -233,7 +233,7 @@ def attach_file(application, actor, key, stored, replace=False):
             ApplicationFile.delete().where((ApplicationFile.application == application)
                                            & (ApplicationFile.key == key)).execute()
         ApplicationFile.create(application=application, key=key, file=stored)
-        save_draft(application, actor)
+        save_draft(application, actor)  # refuses, and so rolls back, once the application has been submitted
 
 
 def detach_file(application, actor, link_id):
@@ -241,6 +241,7 @@ def detach_file(application, actor, link_id):
     with atomic():
         ApplicationFile.delete().where((ApplicationFile.application == application)
                                        & (ApplicationFile.id == link_id)).execute()
+        save_draft(application, actor)  # refuses, and so rolls back, once the application has been submitted
 
 
 def new_pledge_link(application, actor):
