@@ -789,6 +789,11 @@ def applications_visible_to(viewer):
     return query.where((Application.stage_organisation == viewer.organisation_id) | Application.id.in_(handled))
 
 
+def applications_held_by(viewer):
+    """The applications `viewer`'s organisation holds now: the piles it has to work on (a subset of the visible)."""
+    return applications_visible_to(viewer).where(Application.stage_organisation == viewer.organisation_id)
+
+
 def applications_using(stored):
     """Ids of the applications that carry a file: photo, signature, attachments, evidence, achievements' files."""
     return (

@@ -31,6 +31,7 @@ from models import (
     UnitReview,
     UnitStatus,
     User,
+    applications_held_by,
     now,
 )
 from services import audit, plans, routing, snapshot, steps
@@ -436,14 +437,14 @@ def review_many(ids, actor, action, reason="", ip=""):
     return done, len(set(ids)) - done
 
 
-def start_publicity(unit, actor, starts_on, ids, today=None, ip=""):
-    """公示 of the applicants the unit passed: at least 5 working days from `starts_on`."""
+def start_publicity(actor, starts_on, ids, today=None, ip=""):
+    """公示 of the applicants the actor's unit passed: at least 5 working days from `starts_on`."""
     today = today or date.today()
     if starts_on < today:
         raise WorkflowError(f"公示开始日期 {starts_on} 早于今天，请选择今天或以后的日期。")
-    chosen = list(Application.select().where(
-        Application.id.in_(list(ids)) & (Application.unit == unit) & (Application.stage_organisation == unit)
-        & (Application.status == ApplicationStatus.UNIT_PASSED) & Application.publicity.is_null()))
+    chosen = list(applications_held_by(actor).where(
+        Application.id.in_(list(ids)) & (Application.status == ApplicationStatus.UNIT_PASSED)
+        & Application.publicity.is_null()))
     if not chosen:
         raise WorkflowError("请选择至少一名已审查通过、尚未公示的申报人员。")
     ends_on, uncovered = publicity_end_date(starts_on)
@@ -453,7 +454,7 @@ def start_publicity(unit, actor, starts_on, ids, today=None, ip=""):
         note = (f"平台的节假日数据未包含 {years} 年，该年只按周末和管理员录入的节假日计算工作日，"
                 "请核对公示期是否满 5 个工作日。")
     with atomic():
-        publicity = Publicity.create(unit=unit, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor)
+        publicity = Publicity.create(unit=actor.organisation, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor)
         period = f"公示期 {starts_on} 至 {ends_on}（{PUBLICITY_WORKING_DAYS} 个工作日）"
         for application in chosen:
             _move(application, actor, "publicity", period, ip=ip, publicity=publicity)
@@ -487,7 +488,7 @@ def send_publicity(publicity, actor, today=None, ip=""):
 def recommend(actor, ip=""):
     """审核推荐: every application this office passed goes to the next level. Returns (done, {reason: count})."""
     office = actor.organisation
-    here = Application.select().where(Application.stage_organisation == office)
+    here = applications_held_by(actor)
     skipped = {}
     pending = here.where(Application.status == ApplicationStatus.PENDING).count()
     if pending:
@@ -533,9 +534,7 @@ def forward_to_senior(actor, ip=""):
     """A 中评委 passes its recommended senior applicants to the 高评委 office. Returns how many."""
     done = 0
     with atomic():
-        for application in Application.select().where(
-                (Application.stage_organisation == actor.organisation_id)
-                & (Application.status == ApplicationStatus.RECOMMENDED)):
+        for application in applications_held_by(actor).where(Application.status == ApplicationStatus.RECOMMENDED):
             target = _hand_to(application, Stage.SENIOR_COMMITTEE)
             _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, "您的职称申报已由中评委推荐至高评委")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints import role_required
 from blueprints.review import detail_context, queue_page, visible_application
-from models import Application, ApplicationStatus, Role
+from models import Application, ApplicationStatus, Role, applications_held_by
 from workflow import WorkflowError, forward_to_senior, record_result
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
@@ -52,8 +52,7 @@ def result(application_id):
 def forward():
     """推荐至高评委 (中评委 offices only)."""
     office = current_user.organisation
-    recommended = Application.select().where((Application.stage_organisation == office)
-                                             & (Application.status == ApplicationStatus.RECOMMENDED))
+    recommended = applications_held_by(current_user).where(Application.status == ApplicationStatus.RECOMMENDED)
     if request.method == "POST":
         if office.committee.is_senior:
             flash("高评委办公室无需推荐。", "warning")

@@ -10,6 +10,7 @@ from models import (
     Notification,
     Role,
     achievements_visible_to,
+    applications_held_by,
     now,
 )
 from services.pagination import paginate
@@ -27,7 +28,7 @@ def index():
 
 def waiting_for(user):
     """What waits for this user now: (label, count, link) of each non-empty pile."""
-    here = Application.select().where(Application.stage_organisation == user.organisation_id)
+    here = applications_held_by(user)
     piles = []
     if user.role == Role.APPLICANT:
         piles = [("被退回待修改的申报", user.applications.where(Application.status == ApplicationStatus.RETURNED),

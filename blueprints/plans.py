@@ -17,6 +17,7 @@ from models import (
     Profession,
     ReviewPlan,
     Role,
+    applications_visible_to,
 )
 from services import audit, plans, scoring
 from services.checklist import DEFAULT_KINDS, KINDS, MIN_EDUCATION_HOURS
@@ -173,7 +174,7 @@ def plan_list(level):
     query, q = _search(ReviewPlan.select().where(ReviewPlan.level == level)
                        .order_by(ReviewPlan.year.desc(), ReviewPlan.opens_on.desc(), ReviewPlan.id.desc()))
     page = paginate(query, request.args.get("page"))
-    mine = {a.plan_id: a for a in Application.select().where(
+    mine = {a.plan_id: a for a in applications_visible_to(current_user).where(
         (Application.applicant == current_user.id) & Application.plan.in_([p.id for p in page.items]))}
     return render_template("plans/list.html", level=level, page=page, q=q, mine=mine)
 

@@ -21,6 +21,7 @@ from models import (
     ReviewPlan,
     Role,
     User,
+    applications_held_by,
     applications_visible_to,
 )
 from services import exports, steps
@@ -141,7 +142,7 @@ def bulk():
 @bp.route("/recommend", methods=["GET", "POST"])
 @bureaus_only
 def recommend_page():
-    here = Application.select().where(Application.stage_organisation == current_user.organisation_id)
+    here = applications_held_by(current_user)
     if request.method == "POST":
         done, skipped = recommend(current_user, ip=request.remote_addr or "")
         message = f"{done} 件已推荐"
@@ -180,16 +181,15 @@ def fees():
 @unit_only
 def publicity():
     unit = current_user.organisation
-    waiting = (Application.select().where((Application.stage_organisation == unit)
-                                          & (Application.status == ApplicationStatus.UNIT_PASSED)
-                                          & Application.publicity.is_null()).order_by(Application.id))
+    waiting = (applications_held_by(current_user).where((Application.status == ApplicationStatus.UNIT_PASSED)
+                                                        & Application.publicity.is_null()).order_by(Application.id))
     form = PublicityForm()
     if request.method == "GET":
         form.starts_on.data = date.today()
     elif form.validate_on_submit():
         ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
         try:
-            created, skipped = start_publicity(unit, current_user, form.starts_on.data, ids,
+            created, skipped = start_publicity(current_user, form.starts_on.data, ids,
                                                ip=request.remote_addr or "")
         except WorkflowError as error:
             form.form_errors.append(str(error))
@@ -226,8 +226,8 @@ def own_publicity(publicity_id):
 def publicity_sheet(publicity_id):
     """The 公示表, printable."""
     found = own_publicity(publicity_id)
-    applications = list(found.applications.order_by(Application.id))
-    return render_template("review/publicity_sheet.html", publicity=found,
+    title, header, applications, footer = exports.publicity_sheet(found)
+    return render_template("review/publicity_sheet.html", publicity=found, title=title, header=header, footer=footer,
                            columns=exports.PUBLICITY_COLUMNS, rows=exports.rows(exports.PUBLICITY_COLUMNS, applications))
 
 
@@ -236,11 +236,8 @@ def publicity_sheet(publicity_id):
 def publicity_export(publicity_id):
     """导出公示表."""
     found = own_publicity(publicity_id)
-    applications = list(found.applications.order_by(Application.id))
-    data = exports.xlsx(f"{found.unit.name}专业技术职务任职资格申报人员公示表", exports.PUBLICITY_COLUMNS, applications,
-                        header_lines=[f"公示期：{found.starts_on} 至 {found.ends_on}"],
-                        footer_lines=[f"公示期内如有异议，请向{found.unit.name}人事部门反映（联系人：{found.unit.contact_name}，"
-                                      f"电话：{found.unit.contact_mobile}）。"])
+    title, header, applications, footer = exports.publicity_sheet(found)
+    data = exports.xlsx(title, exports.PUBLICITY_COLUMNS, applications, header_lines=header, footer_lines=footer)
     name = f"公示表_{found.starts_on}.xlsx"
     return data, 200, {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

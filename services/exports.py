@@ -9,6 +9,8 @@ import json
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from models import Application
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,6 +44,14 @@ PUBLICITY_COLUMNS = (
     ("专业", lambda a: _frozen(a).get("info", {}).get("profession", "")),
     ("主要业绩", _main_achievements),
 )
+
+
+def publicity_sheet(publicity):
+    """The 公示表 as (title, header lines, applications, footer lines), for the print view and the xlsx alike."""
+    unit = publicity.unit
+    return (f"{unit.name}专业技术职务任职资格申报人员公示表", [f"公示期：{publicity.starts_on} 至 {publicity.ends_on}"],
+            list(publicity.applications.order_by(Application.id)),
+            [f"公示期内如有异议，请向{unit.name}人事部门反映（联系人：{unit.contact_name}，电话：{unit.contact_mobile}）。"])
 
 
 def rows(columns, items):
