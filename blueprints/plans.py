@@ -12,18 +12,16 @@ from models import (
     Application,
     Committee,
     Level,
-    PlanCommittee,
     PlanProfession,
     Profession,
     ReviewPlan,
     Role,
     applications_visible_to,
 )
-from services import audit, plans, scoring
+from services import plans, scoring
 from services.checklist import DEFAULT_KINDS, KINDS, MIN_EDUCATION_HOURS
 from services.pagination import paginate
-from services.txn import atomic
-from workflow import WorkflowError, start_application
+from workflow import WorkflowError, save_plan, start_application
 
 bp = Blueprint("plans", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -103,16 +101,7 @@ def _load(form, plan):
     form.rubric.data = plan.rubric or scoring.to_json(scoring.DEFAULT_RUBRIC)
 
 
-def _replace_links(model, field, plan, ids):
-    model.delete().where((model.plan == plan) & field.not_in(ids)).execute()
-    kept = {getattr(link, field.name + "_id") for link in model.select().where(model.plan == plan)}
-    for target_id in ids:
-        if target_id not in kept:
-            model.create(plan=plan, **{field.name: target_id})
-
-
 def _save(form, plan):
-    created = plan.id is None
     plan.title = form.title.data.strip()
     plan.year, plan.level = form.year.data, Level(form.level.data)
     plan.opens_on, plan.closes_on = form.opens_on.data, form.closes_on.data
@@ -121,14 +110,7 @@ def _save(form, plan):
     plan.education_years = form.education_years_value
     plan.rubric = form.rubric_value
     plan.pass_mark = form.pass_mark.data
-    with atomic():
-        plan.save()
-        _replace_links(PlanCommittee, PlanCommittee.committee, plan, form.committees.data)
-        _replace_links(PlanProfession, PlanProfession.profession, plan, form.professions.data)
-        detail = f"{plan.title}（{plan.opens_on} 至 {plan.closes_on}）"
-        audit.record(current_user, "plan.create" if created else "plan.update", f"plan:{plan.id}", detail,
-                     request.remote_addr)
-    return created
+    return save_plan(plan, current_user, form.committees.data, form.professions.data, ip=request.remote_addr or "")
 
 
 def _edit(plan):
