@@ -20,6 +20,7 @@ from models import (
 from services import accounts, storage, units
 from services.pagination import paginate
 from workflow import WorkflowError, pass_achievements, review_achievement
+from workflow import units as workflow_units
 
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 unit_only = role_required(Role.UNIT)
@@ -54,7 +55,7 @@ def register():
     valid, letter = _validate_with_letter(form, required=True)
     if valid:
         try:
-            unit, user = units.register_unit(_unit_data(form), form.password.data, letter, ip=request.remote_addr)
+            unit, user = workflow_units.register_unit(_unit_data(form), form.password.data, letter, ip=request.remote_addr)
         except accounts.AccountError as error:
             add_error(form, error.field, str(error))
         else:
@@ -89,7 +90,7 @@ def info():
     valid, letter = _validate_with_letter(form, required=False)
     if valid:
         try:
-            units.correct_unit(unit, _unit_data(form), letter, current_user, ip=request.remote_addr)
+            workflow_units.correct_unit(unit, _unit_data(form), letter, current_user, ip=request.remote_addr)
         except (accounts.AccountError, WorkflowError) as error:
             add_error(form, getattr(error, "field", None), str(error))
         else:

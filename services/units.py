@@ -1,8 +1,6 @@
-"""Employers joining the platform: registration and correction of the unit's data."""
-from models import Organisation, Role, UnitStatus
+"""The rules of a unit's registration data (the state changes are in workflow.units)."""
+from models import Organisation, Role
 from services import accounts, creditcode
-from services.txn import atomic
-from workflow import submit_unit
 
 UNIT_FIELDS = ("name", "credit_code", "region", "ownership", "industry_tag", "files_at_talent_centre",
                "contact_name", "contact_mobile")
@@ -29,30 +27,3 @@ def clean_unit_data(data, unit=None):
         industry_tag=data["industry_tag"] or None, files_at_talent_centre=data["files_at_talent_centre"] == "yes",
         contact_name=data["contact_name"].strip(), contact_mobile=mobile,
     )
-
-
-def register_unit(data, password, letter, ip=""):
-    """Create the unit (待审核) and its HR person's account; the letter goes to the administrator for review."""
-    values = clean_unit_data(data)
-    if letter is None:
-        raise accounts.AccountError("请上传授权委托证明。", "letter")
-    with atomic():
-        unit = Organisation.create(kind=Role.UNIT, status=UnitStatus.PENDING, **values)
-        user = accounts.create_account(None, username=values["contact_mobile"], real_name=values["contact_name"],
-                                       password=password, role=Role.UNIT, mobile=values["contact_mobile"],
-                                       organisation=unit, ip=ip)
-        letter.uploaded_by = user
-        letter.save()
-        submit_unit(unit, user, letter, ip=ip)
-    return unit, user
-
-
-def correct_unit(unit, data, letter, actor, ip=""):
-    """A refused (or still pending) unit corrects its data and submits again; its history stays."""
-    values = clean_unit_data(data, unit)
-    with atomic():
-        for name, value in values.items():
-            setattr(unit, name, value)
-        unit.save(only=[getattr(Organisation, name) for name in values])
-        submit_unit(unit, actor, letter or unit.authorization_letter, ip=ip)
-    return unit

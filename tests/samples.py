@@ -4,8 +4,9 @@ from io import BytesIO
 from PIL import Image
 
 from models import Achievement, AchievementKind, AchievementStatus, Role, User
-from services import storage, units
+from services import storage
 from tests.conftest import PASSWORD, make_applicant, make_user
+from workflow import units as workflow_units
 
 MB = 1024 * 1024
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -73,14 +74,13 @@ def register_unit(app, *, approve=True, name="绍兴越城建工有限公司", c
                   region_name="越城区"):
     """A unit registered through the service with a PDF letter, approved by an administrator unless told not to."""
     from tests.conftest import region
-    from workflow import approve_unit
 
     data = {**unit_form(name=name, credit_code=code, contact_mobile=mobile), "region": region(region_name).id}
     with app.test_request_context():
         letter = storage.save(pdf(), "授权委托证明.pdf", storage.LETTER, app.config["UPLOAD_FOLDER"])
-        unit, contact = units.register_unit(data, PASSWORD, letter)
+        unit, contact = workflow_units.register_unit(data, PASSWORD, letter)
         if approve:
-            approve_unit(unit, User.get_or_none(User.role == Role.ADMIN) or make_user(Role.ADMIN, "root"))
+            workflow_units.approve_unit(unit, User.get_or_none(User.role == Role.ADMIN) or make_user(Role.ADMIN, "root"))
     return unit, contact
 
 

@@ -1,0 +1,204 @@
+"""The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐, the committee's result and 中推高."""
+from datetime import date, timedelta
+
+from flask import url_for
+
+from models import (
+    Application,
+    ApplicationStatus,
+    Level,
+    Publicity,
+    ReviewAction,
+    Role,
+    Stage,
+    applications_held_by,
+    now,
+)
+from services import audit, routing
+from services.notifications import notify
+from services.txn import atomic
+from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
+from workflow import APPLICATION_CHANGED, WorkflowError, reload, require_reason, where
+
+
+def _move(application, actor, action, reason="", seen=None, ip="", **changes):
+    """Change an application's state from the state `actor` saw (its `version`), with the history row and audit.
+
+    Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
+    """
+    seen = application.version if seen is None else int(seen)
+    level = application.stage.value if application.stage else Role.APPLICANT.value
+    changes.setdefault("updated_at", now())
+    updated = Application.update(version=Application.version + 1, **changes).where(
+        (Application.id == application.id) & (Application.version == seen)
+    ).execute()
+    if not updated:
+        current = reload(application)
+        raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
+    ReviewAction.create(application=application, level=level, organisation=actor.organisation_id, actor=actor,
+                        action=action, reason=reason)
+    audit.record(actor, f"application.{action}", f"application:{application.id}", reason, ip)
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.version = seen + 1
+
+
+def _hand_to(application, stage):
+    """The columns that hand `application` to the office of `stage`."""
+    status = ApplicationStatus.AT_COMMITTEE if stage in routing.COMMITTEE_STAGES else ApplicationStatus.PENDING
+    return {"stage": stage, "stage_organisation": routing.holder(stage, application), "stage_since": now(),
+            "status": status}
+
+
+def _tell_applicant(application, title, body=""):
+    notify(application.applicant, title, body, link=url_for("wizard.view", application_id=application.id))
+
+
+REVIEW_ACTIONS = {"pass", "return", "refuse"}
+
+
+def review(application, actor, action, reason="", seen=None, ip=""):
+    """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
+    if action not in REVIEW_ACTIONS:
+        raise WorkflowError("未知的审查操作。")
+    allowed = application.can_review(actor) or (action != "pass" and application.can_object(actor))
+    if application.stage not in (Stage.UNIT, *routing.BUREAU_STAGES) or not allowed:
+        current = reload(application)
+        if current.version != application.version or (seen is not None and int(seen) != current.version):
+            raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
+        raise WorkflowError(f"您不能审查该申报（当前：{where(application)}）。")
+    bureau = application.stage in routing.BUREAU_STAGES
+    label = (ReviewAction.BUREAU_LABELS if bureau else ReviewAction.ACTION_LABELS)[action]
+    reason = (reason or "").strip()
+    if action != "pass":
+        reason = require_reason(reason, label)
+    office = actor.organisation.name
+    with atomic():
+        if action == "pass":
+            passed = ApplicationStatus.STAGE_PASSED if bureau else ApplicationStatus.UNIT_PASSED
+            _move(application, actor, action, reason, seen, ip, status=passed)
+            _tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
+        elif action == "return":
+            _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.RETURNED, stage=None,
+                  stage_organisation=None, stage_since=now(), publicity=None)
+            _tell_applicant(application, f"您的职称申报被{office}{label}", f"理由：{reason}。请修改后重新提交。")
+        else:
+            _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
+            _tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
+
+
+def review_many(ids, actor, action, reason="", ip=""):
+    """The same decision for selected rows; what is not eligible is skipped and counted. Returns (done, skipped)."""
+    done = 0
+    for application in Application.select().where(Application.id.in_(list(ids))):
+        try:
+            review(application, actor, action, reason, ip=ip)
+        except WorkflowError:
+            continue
+        done += 1
+    return done, len(set(ids)) - done
+
+
+def start_publicity(actor, starts_on, ids, today=None, ip=""):
+    """公示 of the applicants the actor's unit passed: at least 5 working days from `starts_on`."""
+    today = today or date.today()
+    if starts_on < today:
+        raise WorkflowError(f"公示开始日期 {starts_on} 早于今天，请选择今天或以后的日期。")
+    chosen = list(applications_held_by(actor).where(
+        Application.id.in_(list(ids)) & (Application.status == ApplicationStatus.UNIT_PASSED)
+        & Application.publicity.is_null()))
+    if not chosen:
+        raise WorkflowError("请选择至少一名已审查通过、尚未公示的申报人员。")
+    ends_on, uncovered = publicity_end_date(starts_on)
+    note = ""
+    if uncovered:
+        years = "、".join(str(y) for y in uncovered)
+        note = (f"平台的节假日数据未包含 {years} 年，该年只按周末和管理员录入的节假日计算工作日，"
+                "请核对公示期是否满 5 个工作日。")
+    with atomic():
+        publicity = Publicity.create(unit=actor.organisation, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor)
+        period = f"公示期 {starts_on} 至 {ends_on}（{PUBLICITY_WORKING_DAYS} 个工作日）"
+        for application in chosen:
+            _move(application, actor, "publicity", period, ip=ip, publicity=publicity)
+            _tell_applicant(application, "您的职称申报已在单位公示", period)
+    return publicity, len(set(ids)) - len(chosen)
+
+
+def send_publicity(publicity, actor, today=None, ip=""):
+    """报送 after the publicity period: each applicant goes to the construction bureau (or the talent centre first)."""
+    today = today or date.today()
+    if publicity.unit_id != actor.organisation_id:
+        raise WorkflowError("只能报送本单位的公示。")
+    if publicity.sent_at:
+        raise WorkflowError(f"该公示已于 {publicity.sent_at} 报送。")
+    if today <= publicity.ends_on:
+        raise WorkflowError(f"公示期至 {publicity.ends_on} 结束，{publicity.ends_on + timedelta(days=1)} 起才能报送。")
+    done = 0
+    with atomic():
+        for application in publicity.applications.where(
+                (Application.status == ApplicationStatus.UNIT_PASSED) & (Application.stage == Stage.UNIT)):
+            target = _hand_to(application, routing.next_stage(application))
+            _move(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
+            _tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
+            done += 1
+        if not done:
+            raise WorkflowError("该公示中没有待报送的申报（可能已全部退回或不通过）。")
+        Publicity.update(sent_at=now()).where(Publicity.id == publicity.id).execute()
+    return done
+
+
+def recommend(actor, ip=""):
+    """审核推荐: every application this office passed goes to the next level. Returns (done, {reason: count})."""
+    office = actor.organisation
+    here = applications_held_by(actor)
+    skipped = {}
+    pending = here.where(Application.status == ApplicationStatus.PENDING).count()
+    if pending:
+        skipped["尚未审查"] = pending
+    done = 0
+    with atomic():
+        for application in here.where(Application.status == ApplicationStatus.STAGE_PASSED):
+            target = _hand_to(application, routing.next_stage(application))
+            _move(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
+            _tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
+            done += 1
+    return done, skipped
+
+
+def record_result(application, actor, passed, meeting_date, reason="", seen=None, today=None, ip=""):
+    """The committee's result per applicant; a 中评委's pass of a senior applicant is its recommendation (中推高)."""
+    today = today or date.today()
+    if application.status != ApplicationStatus.AT_COMMITTEE or not application.can_review(actor):
+        current = reload(application)
+        raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
+    if meeting_date is None or meeting_date > today:
+        raise WorkflowError("请填写评审会议日期（不能晚于今天）。")
+    reason = (reason or "").strip()
+    if not passed:
+        reason = require_reason(reason, "评审未通过")
+    recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
+    with atomic():
+        if passed and recommends:
+            _move(application, actor, "result_pass", reason, seen, ip, status=ApplicationStatus.RECOMMENDED,
+                  meeting_date=meeting_date)
+            _tell_applicant(application, f"您已通过{actor.organisation.name}评审，获推荐参加高评委评审")
+        elif passed:
+            _move(application, actor, "result_pass", reason, seen, ip, status=ApplicationStatus.PASSED,
+                  meeting_date=meeting_date)
+            _tell_applicant(application, f"您的职称申报评审通过（{actor.organisation.name}）")
+        else:
+            _move(application, actor, "result_fail", reason, seen, ip, status=ApplicationStatus.FAILED,
+                  meeting_date=meeting_date)
+            _tell_applicant(application, f"您的职称申报评审未通过（{actor.organisation.name}）", f"意见：{reason}")
+
+
+def forward_to_senior(actor, ip=""):
+    """A 中评委 passes its recommended senior applicants to the 高评委 office. Returns how many."""
+    done = 0
+    with atomic():
+        for application in applications_held_by(actor).where(Application.status == ApplicationStatus.RECOMMENDED):
+            target = _hand_to(application, Stage.SENIOR_COMMITTEE)
+            _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
+            _tell_applicant(application, "您的职称申报已由中评委推荐至高评委")
+            done += 1
+    return done
