@@ -4,6 +4,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import htmx
 from blueprints import role_required
 from forms import add_error
 from forms.admin import AccountForm, HolidayForm
@@ -60,7 +61,7 @@ def account_new():
     form = AccountForm()
     role = Role(form.role.data) if form.role.data in {r.value for r in ASSIGNED_ROLES} else ASSIGNED_ROLES[0]
     form.organisation.choices = _organisation_choices(role)
-    if request.headers.get("HX-Trigger-Name") == "role":
+    if htmx.trigger_name == "role":
         # htmx: the role changed, offer that role's organisations (the form itself is not submitted).
         return render_template("admin/_organisation_select.html", form=form)
     if form.validate_on_submit():

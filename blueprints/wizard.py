@@ -5,9 +5,11 @@ from datetime import date
 
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_htmx import make_response
 from flask_login import current_user
 from markupsafe import Markup
 
+from app import htmx
 from blueprints import role_required
 from blueprints.uploads import take_upload
 from forms import add_error
@@ -53,13 +55,11 @@ def _own(application_id):
 
 def _render(step, application, **context):
     """The step page; an htmx request gets the wizard panel only (the page around it stays)."""
-    template = "wizard/_panel.html" if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted") \
-        else "wizard/step.html"
-    response = current_app.make_response(render_template(
-        template, step=step, application=application, steps=steps.STEPS, **context))
-    if request.headers.get("HX-Request"):
-        response.headers["HX-Push-Url"] = url_for("wizard.step", application_id=application.id, number=step.number)
-    return response
+    template = "wizard/_panel.html" if htmx and not htmx.boosted else "wizard/step.html"
+    page = render_template(template, step=step, application=application, steps=steps.STEPS, **context)
+    if htmx:
+        return make_response(page, push_url=url_for("wizard.step", application_id=application.id, number=step.number))
+    return page
 
 
 def _go(application, number):
@@ -69,10 +69,8 @@ def _go(application, number):
 def _to_view(application):
     """To the read-only page: a whole page, so an htmx request is told to load it rather than swap it into the panel."""
     target = url_for("wizard.view", application_id=application.id)
-    if request.headers.get("HX-Request"):
-        response = current_app.make_response("")
-        response.headers["HX-Redirect"] = target
-        return response
+    if htmx:
+        return make_response("", redirect=target)
     return redirect(target)
 
 
