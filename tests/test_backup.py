@@ -174,9 +174,25 @@ def leave_out(target):
     return lambda name, data: None if name == target else data
 
 
-def extra_member(name, **attributes):
-    return lambda a, out: (rewrite(a, out, extra=[(_tar_info(name, b"x", **attributes), b"x")]),
-                           f"成员“{name}”不安全")
+def unsafe_member(name, **attributes):
+    """A member named `name` ({tmp}: the test's own folder) that no restore may write."""
+    def damage(a, out):
+        named = name.format(tmp=out.parent)
+        return rewrite(a, out, extra=[(_tar_info(named, b"x", **attributes), b"x")]), f"成员“{named}”不安全"
+    return damage
+
+
+def without_database(a, out):
+    """The database member left out, and its line struck from the manifest too."""
+    name = database_member(a)
+
+    def change(member, data):
+        if member == "manifest.json":
+            manifest = json.loads(data)
+            manifest["members"] = [m for m in manifest["members"] if m["path"] != name]
+            return json.dumps(manifest).encode()
+        return leave_out(name)(member, data)
+    return rewrite(a, out, change), "没有列出数据库"
 
 
 def truncated(a, out):
@@ -192,14 +208,15 @@ DAMAGE = {
                                   f"成员“{database_member(a)}”与清单不符"),
     "缺少一个上传文件": lambda a, out: (rewrite(a, out, leave_out(first_upload(a))), f"缺少成员“{first_upload(a)}”"),
     "缺少数据库": lambda a, out: (rewrite(a, out, leave_out(database_member(a))), f"缺少成员“{database_member(a)}”"),
+    "清单和成员都没有数据库": without_database,
     "缺少清单": lambda a, out: (rewrite(a, out, leave_out("manifest.json")), "缺少清单 manifest.json"),
     "清单不是 JSON": lambda a, out: (rewrite(a, out, lambda n, d: b"{oops" if n == "manifest.json" else d),
                                   "清单 manifest.json 无法解析"),
     "清单外的成员": lambda a, out: (rewrite(a, out, extra=[(_tar_info("uploads/extra", b"x"), b"x")]),
                               "成员“uploads/extra”不在清单中"),
-    "../ 穿越": extra_member("../escape"),
-    "绝对路径": extra_member("/tmp/zhicheng-escape"),
-    "符号链接": extra_member("uploads/link", type=tarfile.SYMTYPE, linkname="/etc/passwd"),
+    "../ 穿越": unsafe_member("../escape"),
+    "绝对路径": unsafe_member("{tmp}/escape"),
+    "符号链接": unsafe_member("uploads/link", type=tarfile.SYMTYPE, linkname="/etc/passwd"),
     "截断的压缩包": truncated,
 }
 
@@ -219,7 +236,7 @@ def test_a_damaged_archive_is_refused_naming_the_bad_member_and_nothing_changes(
     assert rows() == before
     assert file_hashes(uploads) == files
     assert kept_aside(app) == aside
-    assert not (uploads.parent / "escape").exists() and not Path("/tmp/zhicheng-escape").exists()
+    assert not (uploads.parent / "escape").exists() and not (tmp_path / "escape").exists()
 
 
 def test_restore_asks_first_and_a_no_changes_nothing(app, uploads, archive):
