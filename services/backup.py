@@ -208,6 +208,8 @@ def restore_backup(database, upload_root, archive):
         kind = manifest["database"]["kind"]
         if kind != database_kind(database):
             raise BackupError(f"备份的数据库是 {kind}，当前配置的是 {database_kind(database)}，不能直接恢复。")
+        if os.path.ismount(upload_root):  # the folder is swapped by renaming, which a mount point refuses
+            raise BackupError(f"上传文件目录 {upload_root} 是挂载点，无法整体替换；请把 UPLOAD_FOLDER 设为挂载点下的子目录。")
         stamp = f"before-restore-{datetime.now():%Y%m%d-%H%M%S}"
         if kind == "sqlite":
             _restore_sqlite(database.database, work / DATABASE_MEMBERS[kind], stamp)
@@ -223,6 +225,7 @@ def _restore_sqlite(path, restored, stamp):
         result = source.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise BackupError(f"备份中的数据库未通过完整性检查：{result}")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         if Path(path).is_file():
             with closing(sqlite3.connect(path, timeout=60)) as live, \
                     closing(sqlite3.connect(f"{path}.{stamp}")) as kept:
