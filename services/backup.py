@@ -66,11 +66,14 @@ def create_backup(database, upload_root, output):
             schema, migrations = None, _dump_sqlite(database.database, dump)
         else:
             schema, migrations = _dump_postgres(database, dump)
-        uploads = sorted(p for p in upload_root.rglob("*") if p.is_file()) if upload_root.is_dir() else []
         with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw, \
                 tarfile.open(fileobj=raw, mode="w:gz") as tar:
             members = [_add(tar, DATABASE_MEMBERS[kind], dump)]
-            members += [_add(tar, f"{UPLOADS}/{path.relative_to(upload_root).as_posix()}", path) for path in uploads]
+            for path in upload_files(upload_root):
+                try:
+                    members.append(_add(tar, f"{UPLOADS}/{path.relative_to(upload_root).as_posix()}", path))
+                except FileNotFoundError:  # removed since listed: a rolled-back upload or an orphan, named by no row
+                    continue
             manifest = {
                 "created_at": datetime.now().isoformat(timespec="seconds"),
                 "database": {"kind": kind, "schema": schema},
@@ -83,6 +86,10 @@ def create_backup(database, upload_root, output):
             tar.addfile(info, io.BytesIO(data))
     partial.replace(output)
     return manifest
+
+
+def upload_files(upload_root):
+    return sorted(p for p in upload_root.rglob("*") if p.is_file()) if upload_root.is_dir() else []
 
 
 def _add(tar, name, path):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from models import MODELS, AuditLog, db
-from services import storage
+from services import backup, storage
 from tests.conftest import _is_postgres, make_applicant, make_unit
 from tests.samples import jpeg, pdf, png
 
@@ -245,6 +245,17 @@ def test_restore_asks_first_and_a_no_changes_nothing(app, uploads, archive):
     result = cli(app, "restore", str(archive), input="n\n")
     assert result.exit_code == 1 and "继续吗" in result.output
     assert rows() == before and file_hashes(uploads) == files
+
+
+def test_a_file_removed_while_the_backup_runs_is_left_out(app, uploads, tmp_path, monkeypatch):
+    """storage.discard() and the orphan clean-up remove files the copied rows never name; the backup goes on."""
+    storage.save(pdf(), "证书.pdf", storage.ATTACHMENT, uploads)
+    listed = backup.upload_files(uploads)
+    monkeypatch.setattr(backup, "upload_files", lambda root: [*listed, root / "removed-after-listing"])
+    result = cli(app, "backup", "--output", str(tmp_path / "b.tar.gz"))
+    assert result.exit_code == 0, result.output
+    assert [m["path"] for m in manifest_of(tmp_path / "b.tar.gz")["members"][1:]] == [
+        f"uploads/{p.relative_to(uploads).as_posix()}" for p in listed]
 
 
 def test_backup_refuses_to_write_into_the_upload_folder(app, uploads):
