@@ -7,6 +7,7 @@ from flask import Flask, abort, render_template, send_from_directory
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from peewee import OperationalError
 from playhouse.db_url import connect
 
 from models import User, db
@@ -30,10 +31,21 @@ def _secret_key():
     return None
 
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for the one before it; gunicorn gives a request 30 s
+
+
+def sqlite_pragmas(busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
+    return {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms}
+
+
 def open_database(url):
-    """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme."""
+    """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme.
+
+    On SQLite every transaction begins IMMEDIATE: it takes the write lock up front, waiting its turn, instead of
+    reading first and then failing with "database is locked" when another writer got there in between.
+    """
     if url.startswith("sqlite"):
-        return connect(url, pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000})
+        return connect(url, pragmas=sqlite_pragmas(), lock_type="IMMEDIATE")
     return connect(url)
 
 
@@ -116,6 +128,14 @@ def _register_error_pages(app):
         def handler(error, code=code, message=message):
             return render_template("error.html", code=code, message=message), code
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(OperationalError)
+    def _busy(error):
+        """The database stayed locked past the busy timeout: ask to retry (the form is still in the browser)."""
+        if "locked" not in str(error):
+            raise error
+        return render_template("error.html", code=503, message="系统繁忙，请稍后重试。您填写的内容未丢失："
+                               "请返回上一页，稍等片刻后再次提交。"), 503, {"Retry-After": "5"}
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
