@@ -199,6 +199,23 @@ def _register_commands(app):
             raise click.ClickException(str(error)) from error
         click.echo(f"管理员 {username} 已创建。")
 
+    @app.cli.command("check-files")
+    @click.option("--fix", is_flag=True, help="Remove the orphan files (the database is never changed).")
+    def check_files_cmd(fix):
+        """Report upload files without a database row (orphans) and rows without their file (missing)."""
+        from services.filecheck import ORPHAN_GRACE_SECONDS, check_files
+
+        report = check_files(app.config["UPLOAD_FOLDER"], fix=fix)
+        click.echo(f"孤立文件（目录中有、数据库无记录，且已超过 {ORPHAN_GRACE_SECONDS // 60} 分钟）：{len(report.orphans)} 个，"
+                   f"共 {report.orphan_bytes / 1024 / 1024:.1f} MB" + (f"，已删除 {report.removed} 个。" if fix else "。"))
+        for path in report.orphans:
+            click.echo(f"  {path.name}")
+        click.echo(f"缺失文件（数据库有记录、目录中没有）：{len(report.missing)} 个。")
+        for stored in report.missing:
+            click.echo(f"  #{stored.id} {stored.original_name}（{stored.size} 字节，{stored.created_at} 上传）")
+        if report.missing or (report.orphans and not fix):
+            raise SystemExit(1)
+
     @app.cli.command("sms-send")
     def sms_send():
         """Send due SMS from the outbox (pending and failed ones whose retry time has come)."""
