@@ -65,12 +65,16 @@ def create_app(overrides=None):
         SMS_GATEWAY=os.environ.get("SMS_GATEWAY", "services.sms:LogFileGateway"),
         SMS_LOG=os.environ.get("SMS_LOG", str(Path(app.instance_path) / "sms.log")),
         MAX_CONTENT_LENGTH=100 * 1024 * 1024,  # a form may carry several files of up to 20 MB each
+        UPLOAD_TEMP_MAX_BYTES=64 * 1024 * 1024,  # all anonymous uploads held for forms that came back with errors
+        UPLOAD_TEMP_MAX_AGE=3600,  # seconds such an upload is held
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         PLATFORM_NAME="职称申报与评审管理服务平台",
     )
     app.config.update(overrides or {})
+    app.config.setdefault("UPLOAD_TEMP_FOLDER", os.environ.get("UPLOAD_TEMP_FOLDER")
+                          or str(Path(app.config["UPLOAD_FOLDER"]).parent / "upload-tmp"))
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("未设置 SECRET_KEY：请设置环境变量 SECRET_KEY 或 SECRET_KEY_FILE（生产环境不提供默认值）。")
 
