@@ -2,6 +2,7 @@
 loser of a race is told what happened, and nobody gets a 500 ("database is locked")."""
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
 
@@ -22,6 +23,7 @@ from models import (
     ApplicationAchievement,
     ApplicationFile,
     ApplicationStatus,
+    Organisation,
     ReviewAction,
     Role,
     Stage,
@@ -30,6 +32,7 @@ from models import (
 from services.idcard import check_char, parse
 from tests.chain_world import filed, staff
 from tests.conftest import PASSWORD, login, organisation
+from tests.samples import credit_code, pdf, unit_form
 from tests.wizard_world import applicant_ready, fill_to_preview, open_plan, passed_achievement, step_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,10 +51,15 @@ class Browser:
         self.base, self.csrf = base, ""
         self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirects)
 
-    def request(self, path, data=None):
-        body = None if data is None else urlencode({"csrf_token": self.csrf, **data}, doseq=True).encode()
+    def request(self, path, data=None, files=None):
+        """GET, or POST `data` (and `files`: name → (filename, bytes), sent as multipart) with the form's CSRF token."""
+        body, headers = None, {}
+        if files:
+            body, headers["Content-Type"] = _multipart({"csrf_token": self.csrf, **data}, files)
+        elif data is not None:
+            body = urlencode({"csrf_token": self.csrf, **data}, doseq=True).encode()
         try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
+            with self.opener.open(Request(self.base + path, body, headers), timeout=60) as response:
                 status, page = response.status, response.read().decode()
         except HTTPError as error:  # 3xx (not followed), 4xx and 5xx
             status, page = error.code, error.read().decode()
@@ -64,6 +72,16 @@ class Browser:
         status, page = self.request("/login", {"username": username, "password": password})
         assert status == 302, page
         return self
+
+
+def _multipart(fields, files):
+    boundary = secrets.token_hex(16)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+              f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+              for name, (filename, content) in files.items()]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def _free_port():
@@ -163,6 +181,28 @@ def test_forty_registrations_at_once_and_two_with_the_same_id_number(server):
     assert sorted(status for status, _ in pair) == [200, 302]
     refused = next(page for status, page in pair if status == 200)
     assert "该身份证号已注册" in refused or "刚刚已被注册" in refused
+
+
+def test_units_registering_the_same_credit_code_at_once_get_one_unit_and_one_form_error(server):
+    """Four pairs, each pair the same unit registered twice from two browsers at the same moment."""
+    barrier = threading.Barrier(8, timeout=30)
+
+    def registration(number):
+        browser = Browser(server)
+        browser.request("/unit/register")
+        barrier.wait()
+        pair = number // 2
+        return browser.request("/unit/register", unit_form(
+            name=f"第{pair}建工有限公司", credit_code=credit_code(f"9133060{pair}MA2B3C4D5"),
+            contact_mobile=f"137000000{number:02d}"), files={"letter": ("授权委托证明.pdf", pdf())})
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(registration, range(8)))
+
+    assert [sorted(status for status, _ in results[n:n + 2]) for n in range(0, 8, 2)] == [[200, 302]] * 4
+    for status, page in results:
+        assert status == 302 or "已有单位注册" in page or "刚刚已被注册" in page
+    assert Organisation.select().where(Organisation.kind == Role.UNIT).count() == 4
 
 
 def test_two_offices_press_recommend_at_once_and_each_application_moves_once(app, server):
