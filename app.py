@@ -7,6 +7,7 @@ from flask import Flask, abort, render_template, send_from_directory
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from peewee import OperationalError
 from playhouse.db_url import connect
 
 from models import User, db
@@ -30,10 +31,21 @@ def _secret_key():
     return None
 
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for the one before it; gunicorn gives a request 30 s
+
+
+def sqlite_pragmas(busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
+    return {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms}
+
+
 def open_database(url):
-    """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme."""
+    """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme.
+
+    On SQLite every transaction begins IMMEDIATE: it takes the write lock up front, waiting its turn, instead of
+    reading first and then failing with "database is locked" when another writer got there in between.
+    """
     if url.startswith("sqlite"):
-        return connect(url, pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000})
+        return connect(url, pragmas=sqlite_pragmas(), lock_type="IMMEDIATE")
     return connect(url)
 
 
@@ -53,12 +65,16 @@ def create_app(overrides=None):
         SMS_GATEWAY=os.environ.get("SMS_GATEWAY", "services.sms:LogFileGateway"),
         SMS_LOG=os.environ.get("SMS_LOG", str(Path(app.instance_path) / "sms.log")),
         MAX_CONTENT_LENGTH=100 * 1024 * 1024,  # a form may carry several files of up to 20 MB each
+        UPLOAD_TEMP_MAX_BYTES=64 * 1024 * 1024,  # all anonymous uploads held for forms that came back with errors
+        UPLOAD_TEMP_MAX_AGE=3600,  # seconds such an upload is held
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         PLATFORM_NAME="职称申报与评审管理服务平台",
     )
     app.config.update(overrides or {})
+    app.config.setdefault("UPLOAD_TEMP_FOLDER", os.environ.get("UPLOAD_TEMP_FOLDER")
+                          or str(Path(app.config["UPLOAD_FOLDER"]).parent / "upload-tmp"))
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("未设置 SECRET_KEY：请设置环境变量 SECRET_KEY 或 SECRET_KEY_FILE（生产环境不提供默认值）。")
 
@@ -116,6 +132,14 @@ def _register_error_pages(app):
         def handler(error, code=code, message=message):
             return render_template("error.html", code=code, message=message), code
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(OperationalError)
+    def _busy(error):
+        """The database stayed locked past the busy timeout: ask to retry (the form is still in the browser)."""
+        if "locked" not in str(error):
+            raise error
+        return render_template("error.html", code=503, message="系统繁忙，请稍后重试。您填写的内容未丢失："
+                               "请返回上一页，稍等片刻后再次提交。"), 503, {"Retry-After": "5"}
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -178,6 +202,23 @@ def _register_commands(app):
         except AccountError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"管理员 {username} 已创建。")
+
+    @app.cli.command("check-files")
+    @click.option("--fix", is_flag=True, help="Remove the orphan files (the database is never changed).")
+    def check_files_cmd(fix):
+        """Report upload files without a database row (orphans) and rows without their file (missing)."""
+        from services.filecheck import ORPHAN_GRACE_SECONDS, check_files
+
+        report = check_files(app.config["UPLOAD_FOLDER"], fix=fix)
+        click.echo(f"孤立文件（目录中有、数据库无记录，且已超过 {ORPHAN_GRACE_SECONDS // 60} 分钟）：{len(report.orphans)} 个，"
+                   f"共 {report.orphan_bytes / 1024 / 1024:.1f} MB" + (f"，已删除 {report.removed} 个。" if fix else "。"))
+        for path in report.orphans:
+            click.echo(f"  {path.name}")
+        click.echo(f"缺失文件（数据库有记录、目录中没有）：{len(report.missing)} 个。")
+        for stored in report.missing:
+            click.echo(f"  #{stored.id} {stored.original_name}（{stored.size} 字节，{stored.created_at} 上传）")
+        if report.missing or (report.orphans and not fix):
+            raise SystemExit(1)
 
     @app.cli.command("sms-send")
     def sms_send():

@@ -1,7 +1,7 @@
 """The applicant (申报人员): 个人基本信息 and 我的业绩档案."""
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import role_required
@@ -121,21 +121,17 @@ def _edit(achievement, kind):
         if problem:
             add_error(form, *problem)
         else:
-            new_files = []
             try:
-                # One transaction, so that a refused form leaves no stored file behind to eat the quota.
+                # One transaction, so that a refused form leaves no stored file (row or bytes) behind to eat the quota.
                 with atomic():
-                    for chosen in form.files.data or []:
-                        if chosen and chosen.filename:
-                            new_files.append(take_upload(chosen, storage.ATTACHMENT))
+                    new_files = [take_upload(chosen, storage.ATTACHMENT) for chosen in form.files.data or []
+                                 if chosen and chosen.filename]
                     removed = [int(i) for i in request.form.getlist("remove_file") if i.isdigit()]
                     _fill(achievement, form, kind)
                     save_achievement(achievement, current_user, new_files, removed, ip=request.remote_addr)
             except storage.UploadError as error:
-                storage.discard(new_files, current_app.config["UPLOAD_FOLDER"])
                 add_error(form, "files", str(error))
             except WorkflowError as error:
-                storage.discard(new_files, current_app.config["UPLOAD_FOLDER"])
                 form.form_errors.append(str(error))
             else:
                 flash(f"业绩“{achievement.title}”已保存，等待单位审核。", "success")

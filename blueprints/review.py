@@ -144,11 +144,12 @@ def bulk():
 def recommend_page():
     here = applications_held_by(current_user)
     if request.method == "POST":
-        done, skipped = recommend(current_user, ip=request.remote_addr or "")
-        message = f"{done} 件已推荐"
-        if skipped:
-            message += "，" + "，".join(f"{n} 件{why}未推荐" for why, n in skipped.items())
-        flash(message + "。", "success" if done else "warning")
+        try:
+            done, skipped = recommend(current_user, ip=request.remote_addr or "")
+        except WorkflowError as error:
+            flash(str(error), "warning")
+        else:
+            flash(f"{done} 件已推荐" + "".join(f"，{n} 件{why}未推荐" for why, n in skipped.items()) + "。", "success")
         return redirect(url_for("review.recommend_page"))
     return render_template("review/recommend.html",
                            ready=here.where(Application.status == ApplicationStatus.STAGE_PASSED),

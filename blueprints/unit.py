@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user
 
 from blueprints import role_required
-from blueprints.uploads import keep_or_take_upload
+from blueprints.uploads import keep_or_take_upload, stored_upload
 from forms import add_error
 from forms.unit import UnitForm, UnitRegistrationForm
 from models import (
@@ -19,6 +19,7 @@ from models import (
 )
 from services import accounts, storage, units
 from services.pagination import paginate
+from services.txn import atomic
 from workflow import WorkflowError, pass_achievements, review_achievement
 from workflow import units as workflow_units
 
@@ -55,9 +56,13 @@ def register():
     valid, letter = _validate_with_letter(form, required=True)
     if valid:
         try:
-            unit, user = workflow_units.register_unit(_unit_data(form), form.password.data, letter, ip=request.remote_addr)
+            with atomic():
+                unit, user = workflow_units.register_unit(_unit_data(form), form.password.data,
+                                                          stored_upload(letter, storage.LETTER), ip=request.remote_addr)
         except accounts.AccountError as error:
             add_error(form, error.field, str(error))
+        except storage.UploadError as error:
+            add_error(form, "letter", str(error))
         else:
             login_user(user)
             flash(f"“{unit.name}”已注册，授权委托证明已提交平台管理员审核；审核结果将以短信通知 {user.mobile}。", "success")

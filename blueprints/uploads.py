@@ -4,7 +4,7 @@ from flask import current_app
 from flask_login import current_user
 
 from models import Role
-from services import storage
+from services import storage, temporaries
 
 
 def _read(file_storage, rule):
@@ -18,10 +18,10 @@ def _read(file_storage, rule):
 
 
 def take_upload(file_storage, rule):
-    """Check and store one uploaded file for the current user (or for nobody yet, during a registration)."""
+    """Check and store one uploaded file for the logged-in user (within an applicant's quota)."""
     data = _read(file_storage, rule)
-    owner = current_user if current_user.is_authenticated else None
-    if owner is not None and owner.role == Role.APPLICANT:
+    owner = current_user._get_current_object()
+    if owner.role == Role.APPLICANT:
         used = storage.used_bytes(owner)
         if used + len(data) > owner.upload_quota:
             raise storage.UploadError(
@@ -31,23 +31,53 @@ def take_upload(file_storage, rule):
     return storage.save(data, file_storage.filename, rule, current_app.config["UPLOAD_FOLDER"], uploaded_by=owner)
 
 
+def _hold(file_storage, rule):
+    """An anonymous upload: only a short-lived temporary under a total cap until the form is valid."""
+    config = current_app.config
+    return temporaries.hold(_read(file_storage, rule), file_storage.filename, rule, config["UPLOAD_TEMP_FOLDER"],
+                            config["UPLOAD_TEMP_MAX_BYTES"], config["UPLOAD_TEMP_MAX_AGE"])
+
+
+def _kept(token):
+    """What a form's token names: a file the current user stored, or for someone not logged in, their temporary."""
+    config = current_app.config
+    if current_user.is_authenticated:
+        stored = storage.from_token(token, config["SECRET_KEY"])
+        return stored if stored is not None and stored.uploaded_by_id == current_user.id else None
+    return temporaries.from_token(token, config["SECRET_KEY"], config["UPLOAD_TEMP_FOLDER"],
+                                  config["UPLOAD_TEMP_MAX_AGE"])
+
+
 def keep_or_take_upload(file_field, token_field, rule, required=True):
-    """The newly chosen file, else the one accepted earlier in this form (its signed token), else None."""
+    """The newly chosen file, else the one accepted earlier in this form (its signed token), else None.
+
+    For someone not logged in it is a Temporary: pass it through stored_upload() in the transaction that uses it.
+    """
+    secret = current_app.config["SECRET_KEY"]
     if file_field.data and getattr(file_field.data, "filename", ""):
-        stored = take_upload(file_field.data, rule)
-        token_field.data = storage.token_for(stored, current_app.config["SECRET_KEY"])
-        return stored
-    stored = storage.from_token(token_field.data, current_app.config["SECRET_KEY"])
-    mine = stored is not None and (stored.uploaded_by_id is None or
-                                   (current_user.is_authenticated and stored.uploaded_by_id == current_user.id))
-    if mine:
-        return stored
+        if current_user.is_authenticated:
+            kept = take_upload(file_field.data, rule)
+            token_field.data = storage.token_for(kept, secret)
+        else:
+            kept = _hold(file_field.data, rule)
+            token_field.data = temporaries.token_for(kept, secret)
+        return kept
+    kept = _kept(token_field.data)
+    if kept is not None:
+        return kept
     token_field.data = ""
     if required:
         raise storage.UploadError(f"请上传{file_field.label.text}（{rule.describe()}）。")
     return None
 
 
+def stored_upload(kept, rule):
+    """The StoredFile for what keep_or_take_upload() returned: a temporary is stored now, in the caller's transaction."""
+    if isinstance(kept, temporaries.Temporary):
+        return temporaries.keep(kept, rule, current_app.config["UPLOAD_TEMP_FOLDER"], current_app.config["UPLOAD_FOLDER"])
+    return kept
+
+
 def kept_file(token_field):
     """The file a form already holds (for showing '已上传：…' when it comes back with errors)."""
-    return storage.from_token(token_field.data, current_app.config["SECRET_KEY"])
+    return _kept(token_field.data)

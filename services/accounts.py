@@ -1,9 +1,11 @@
 """Accounts: registration, password rules, the login lockout, assigned accounts and password resets."""
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import LoginFailure, Role, User, now
@@ -25,6 +27,15 @@ class AccountError(ValueError):
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
+
+
+@contextmanager
+def registered_once(message, field):
+    """A unique-constraint race (another registration committed the same value after our check) as a form error."""
+    try:
+        yield
+    except IntegrityError:
+        raise AccountError(message, field) from None
 
 
 @dataclass
@@ -87,7 +98,7 @@ def register_applicant(*, mobile, password, real_name, id_number, ip=""):
         raise AccountError(str(error), "id_number") from None
     if User.select().where(User.id_number == parsed.number).exists():
         raise AccountError("该身份证号已注册。如非本人操作，请联系平台管理员。", "id_number")
-    with atomic():
+    with registered_once(f"手机号 {mobile} 或该身份证号刚刚已被注册，请直接登录或联系平台管理员。", "mobile"), atomic():
         user = create_account(None, username=mobile, real_name=real_name, password=password,
                               role=Role.APPLICANT, mobile=mobile, ip=ip)
         user.id_number = parsed.number

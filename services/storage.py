@@ -2,12 +2,14 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from models import StoredFile
+from services.txn import atomic, on_rollback
 
 MB = 1024 * 1024
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
@@ -80,20 +82,16 @@ def folder(upload_root):
 
 
 def save(data, filename, rule, upload_root, uploaded_by=None):
-    """Check and store an upload; returns the StoredFile."""
+    """Check and store an upload; returns the StoredFile. If its transaction rolls back, the bytes are removed too."""
     content_type = check(data, filename, rule)
-    stored_name = secrets.token_hex(16)
-    (folder(upload_root) / stored_name).write_bytes(data)
-    return StoredFile.create(
-        stored_name=stored_name, original_name=Path(filename or "未命名").name[:255], content_type=content_type,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by,
-    )
-
-
-def discard(stored_files, upload_root):
-    """Remove the bytes of uploads whose rows were rolled back (a form refused after they were stored)."""
-    for stored in stored_files:
-        path_of(stored, upload_root).unlink(missing_ok=True)
+    path = folder(upload_root) / secrets.token_hex(16)
+    with atomic():
+        on_rollback(partial(path.unlink, missing_ok=True))
+        path.write_bytes(data)
+        return StoredFile.create(
+            stored_name=path.name, original_name=Path(filename or "未命名").name[:255], content_type=content_type,
+            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by,
+        )
 
 
 def path_of(stored, upload_root):

@@ -33,7 +33,7 @@ def test_a_bureau_of_another_region_can_neither_see_nor_act(client, role, stage)
     bulk = client.post("/review/applications/bulk", data={"ids": [pending.id], "action": "pass"}, follow_redirects=True)
     assert "0 件已处理，1 件当前不能处理" in bulk.get_data(as_text=True)
     recommend = client.post("/review/recommend", follow_redirects=True)
-    assert "0 件已推荐" in recommend.get_data(as_text=True)
+    assert "没有审查通过、待推荐的申报。该记录已被他人处理" in recommend.get_data(as_text=True)
     assert [state(pending), state(passed)] == before
     assert ReviewAction.select().count() == 0
 

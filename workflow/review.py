@@ -18,7 +18,7 @@ from services import audit, routing
 from services.notifications import notify
 from services.txn import atomic
 from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
-from workflow import APPLICATION_CHANGED, WorkflowError, reload, require_reason, where
+from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
 
 
 def _move(application, actor, action, reason="", seen=None, ip="", **changes):
@@ -162,6 +162,8 @@ def recommend(actor, ip=""):
             _move(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
             done += 1
+        if not done:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
+            raise WorkflowError(f"没有审查通过、待推荐的申报。{CHANGED}")
     return done, skipped
 
 

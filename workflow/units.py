@@ -64,10 +64,10 @@ def refuse_unit(unit, actor, reason, ip=""):
 
 def register_unit(data, password, letter, ip=""):
     """Create the unit (待审核) and its HR person's account; the letter goes to the administrator for review."""
-    values = clean_unit_data(data)
     if letter is None:
         raise accounts.AccountError("请上传授权委托证明。", "letter")
-    with atomic():
+    with accounts.registered_once("该单位或手机号刚刚已被注册，请刷新后核对。", "name"), atomic():
+        values = clean_unit_data(data)
         unit = Organisation.create(kind=Role.UNIT, status=UnitStatus.PENDING, **values)
         user = accounts.create_account(None, username=values["contact_mobile"], real_name=values["contact_name"],
                                        password=password, role=Role.UNIT, mobile=values["contact_mobile"],
