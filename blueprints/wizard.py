@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from app import htmx
 from blueprints import role_required
+from blueprints.review import detail_context
 from blueprints.uploads import take_upload
 from forms import add_error
 from forms.wizard import PhotoForm, SubmitForm, attachments_form, info_form
@@ -24,7 +25,6 @@ from models import (
     Committee,
     Ownership,
     Profession,
-    ReviewAction,
     Role,
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
@@ -105,10 +105,10 @@ def mine():
 @applicant_only
 def view(application_id):
     application = _own(application_id)
-    if application.is_editable:
+    if application.is_editable and "submission" not in request.args:  # a returned one may still show what it was
         return _go(application, application.step_reached)
-    return render_template("wizard/view.html", application=application, data=steps.loads(application.snapshot),
-                           actions=application.actions.order_by(ReviewAction.id))
+    return render_template("wizard/view.html",
+                           **detail_context(application, request.args.get("submission", type=int)))
 
 
 @bp.route("/applications/<int:application_id>/step/<int:number>", methods=["GET", "POST"])
@@ -323,10 +323,14 @@ def achievements_step(application, current):
     problems = []
     if request.method == "POST":
         chosen = [int(i) for i in request.form.getlist("achievement") if i.isdigit()]
+        own = {a.id for a in passed}
         evidence, refused = {}, []
         for achievement_id in chosen:
             upload = request.files.get(f"evidence_{achievement_id}")
             if upload and upload.filename:
+                if achievement_id not in own:  # nothing is stored for an achievement that is not this person's
+                    refused.append(steps.Problem(f"业绩 #{achievement_id} 不是您本人已通过审核的业绩，不能上传依据。"))
+                    continue
                 try:
                     evidence[achievement_id] = take_upload(upload, storage.ATTACHMENT)
                 except storage.UploadError as error:

@@ -1,4 +1,5 @@
 """An application before it is submitted: 马上申报, the wizard's drafts, the pledge and 提交."""
+import json
 import secrets
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ from models import (
     ReviewAction,
     Role,
     Stage,
+    Submission,
+    SubmissionFile,
     now,
 )
 from services import audit, plans, snapshot, steps
@@ -130,6 +133,9 @@ def select_achievements(application, actor, achievement_ids, evidence=None):
     chosen = list(Achievement.select().where(Achievement.id.in_(list(achievement_ids))
                                              & (Achievement.owner == actor)
                                              & (Achievement.status == AchievementStatus.PASSED)))
+    foreign = set(evidence) - {a.id for a in chosen}
+    if foreign:
+        raise WorkflowError(f"业绩 #{min(foreign)} 不是您本人已通过审核的业绩，不能为它上传主要贡献者依据。")
     with atomic():
         kept = {link.achievement_id: link for link in application.achievement_links}
         ApplicationAchievement.delete().where(
@@ -160,9 +166,10 @@ def submit_application(application, actor, today=None, ip=""):
     step, problems = steps.first_problem(application)
     if step is not None:
         raise IncompleteStep(step, problems)
+    frozen = snapshot.dumps(application)
     with atomic():
         updated = Application.update(status=ApplicationStatus.AT_UNIT, submitted_at=now(), updated_at=now(),
-                                     snapshot=snapshot.dumps(application), stage=Stage.UNIT,
+                                     snapshot=frozen, stage=Stage.UNIT,
                                      stage_organisation=application.unit, stage_since=now(),
                                      version=Application.version + 1).where(
             (Application.id == application.id) & (Application.status == application.status)
@@ -170,6 +177,7 @@ def submit_application(application, actor, today=None, ip=""):
         if not updated:
             raise WorkflowError(CHANGED)
         again = application.status == ApplicationStatus.RETURNED
+        _keep_submission(application, actor, frozen)
         ReviewAction.create(application=application, level=Role.APPLICANT.value, actor=actor,
                             action="resubmit" if again else "submit")
         audit.record(actor, "application.submit", f"application:{application.id}", application.plan.title, ip)
@@ -177,6 +185,14 @@ def submit_application(application, actor, today=None, ip=""):
             notify(contact, f"{actor.real_name}{'重新' if again else ''}提交了职称申报，待职称申报资格审查",
                    application.plan.title, send_sms=False)
     application.status, application.stage = ApplicationStatus.AT_UNIT, Stage.UNIT
+
+
+def _keep_submission(application, actor, frozen):
+    """第 n 次提交: this version is kept for good, with the files reviewers may open."""
+    number = Submission.select().where(Submission.application == application).count() + 1
+    kept = Submission.create(application=application, number=number, submitted_by=actor, snapshot=frozen)
+    for file_id in dict.fromkeys(snapshot.file_ids(json.loads(frozen))):
+        SubmissionFile.create(submission=kept, file=file_id)
 
 
 class IncompleteStep(WorkflowError):
