@@ -160,7 +160,7 @@ def outbox():
 def outbox_retry(message_id):
     message = SmsMessage.get_or_none(SmsMessage.id == message_id) or abort(404)
     with atomic():
-        sms.retry_now(message)
+        sms.retry_now(message, current_user, ip=request.remote_addr or "")
     sms.deliver_due()
     message = SmsMessage.get_by_id(message_id)
     flash(f"短信 #{message.id} 已重新发送：{message.status.label}。", "info")

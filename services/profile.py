@@ -61,9 +61,9 @@ def _changes(user, unit, moved, work_started_on, education, titles):
     if work_started_on != user.work_started_on:
         found.append(f"工作起始时间由 {user.work_started_on or '未填'} 改为 {work_started_on}")
     if education != _rows_of(user.education, education[0].keys() if education else ()):
-        found.append(f"学历（{len(education)} 条）")
+        found.append("学历改为：" + "、".join(f"{r['school']} {r['major']} {r['graduated_on']}" for r in education))
     if titles != _rows_of(user.titles, titles[0].keys() if titles else ()):
-        found.append(f"现专业技术职务（{len(titles)} 条）")
+        found.append("现专业技术职务改为：" + ("、".join(f"{r['name']} {r['obtained_on']}" for r in titles) or "无"))
     return found
 
 

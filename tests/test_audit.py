@@ -46,7 +46,8 @@ def attach(client, application, user):
 
 CHANGES = [
     ("profile-new-unit", change_unit, "profile.unit", "user", "现工作单位由“越城建工集团”改为“另一家建设公司”"),
-    ("profile", keep_unit, "profile.save", "user", "工作起始时间由 2010-07-01 改为 2009-03-01"),
+    ("profile", keep_unit, "profile.save", "user", "工作起始时间由 2010-07-01 改为 2009-03-01；"
+     "学历改为：浙江大学 土木工程 2008-06-30；现专业技术职务改为：助理工程师 2012-12-01"),
     ("photo", lambda c, a, u: upload_photo(c, a), "application.photo", "application", "修改：证件照"),
     ("step-3", lambda c, a, u: fill_info(c, a, statement="新的述职。"), "application.info", "application",
      "修改：本人述职"),
