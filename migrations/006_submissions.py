@@ -1,7 +1,7 @@
 """Peewee migrations -- 006_submissions.py: every 提交 of an application kept (第 n 次提交) with the files it carries.
 
-Applications submitted before this migration get their current snapshot as 第 1 次提交 (earlier versions were
-overwritten and cannot be recovered).
+Applications submitted before this migration keep their current snapshot, numbered by how many times they were
+submitted (their 提交 history rows); the versions it overwrote cannot be recovered.
 """
 import json
 
@@ -36,11 +36,13 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             indexes = [(('submission', 'file'), True)]
 
     def first_submissions():
-        application, stored = migrator.orm['application'], migrator.orm['stored_file']
+        application, stored, action = migrator.orm['application'], migrator.orm['stored_file'], migrator.orm['review_action']
         existing = {row.id for row in stored.select(stored.id)}
         for row in application.select().where(application.submitted_at.is_null(False)):
-            kept = Submission.create(application=row.id, number=1, snapshot=row.snapshot, submitted_at=row.submitted_at,
-                                     submitted_by=row.applicant_id)
+            times = action.select().where((action.application == row.id)
+                                          & action.action.in_(["submit", "resubmit"])).count()
+            kept = Submission.create(application=row.id, number=max(times, 1), snapshot=row.snapshot,
+                                     submitted_at=row.submitted_at, submitted_by=row.applicant_id)
             for file_id in dict.fromkeys(file_ids(json.loads(row.snapshot or "{}"))):
                 if file_id in existing:
                     SubmissionFile.create(submission=kept, file=file_id)

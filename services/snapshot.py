@@ -148,9 +148,10 @@ def changes(before, after):
 
 
 def submissions(application):
-    """Every 提交 of an application, oldest first, each with its snapshot (`data`) and its changes from the one before."""
+    """Every 提交 of an application kept, oldest first, each with its snapshot (`data`) and, but for the first, the
+    one before it (`previous`) and what changed since (`changes`)."""
     found = list(application.submissions.order_by(Submission.number))
     for earlier, later in zip([None, *found], found, strict=False):
-        later.data = json.loads(later.snapshot)
+        later.data, later.previous = json.loads(later.snapshot), earlier
         later.changes = changes(earlier.data, later.data) if earlier else []
     return found

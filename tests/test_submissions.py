@@ -146,3 +146,17 @@ def test_select_achievements_refuses_evidence_keyed_to_a_foreign_achievement(app
     else:
         raise AssertionError("evidence for another person's achievement was accepted")
     assert Submission.select().count() == 0
+
+
+def test_after_a_version_kept_by_the_upgrade_the_next_submission_follows_it(client):
+    """006 numbers an upgraded application's only kept version by its 提交 count (here 2); the next one is 3."""
+    application, applicant = submitted(client)
+    Submission.update(number=2).where(Submission.application == application).execute()
+    as_user(client, staff(Role.UNIT, unit=application.unit))
+    decide(client, application, "return", "请补充述职")
+    as_user(client, applicant)
+    assert client.post(step_url(application, 6), data={"confirm": "y"}).status_code == 302
+
+    assert [s.number for s in snapshot.submissions(application)] == [2, 3]
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "更早的提交未保存" in page and "第 3 次提交" in page

@@ -3,6 +3,8 @@ import json
 import secrets
 from datetime import timedelta
 
+from peewee import fn
+
 from models import (
     EDITABLE_STATUSES,
     Achievement,
@@ -215,7 +217,7 @@ def submit_application(application, actor, today=None, ip=""):
 
 def _keep_submission(application, actor, frozen):
     """第 n 次提交: this version is kept for good, with the files reviewers may open; returns n."""
-    number = Submission.select().where(Submission.application == application).count() + 1
+    number = (Submission.select(fn.MAX(Submission.number)).where(Submission.application == application).scalar() or 0) + 1
     kept = Submission.create(application=application, number=number, submitted_by=actor, snapshot=frozen)
     for file_id in dict.fromkeys(snapshot.file_ids(json.loads(frozen))):
         SubmissionFile.create(submission=kept, file=file_id)
