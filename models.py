@@ -628,6 +628,29 @@ class ApplicationFile(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
+class Submission(BaseModel):
+    """One 提交 of an application, kept for good: what the applicant submitted that time (第 n 次提交)."""
+
+    application = pw.ForeignKeyField(Application, backref="submissions", on_delete="CASCADE")
+    number = pw.IntegerField()
+    snapshot = pw.TextField()  # services/snapshot.build, as JSON
+    submitted_at = pw.DateTimeField(default=now)
+    submitted_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("application", "number"), True),)
+
+
+class SubmissionFile(BaseModel):
+    """A file a submission carries; reviewers are served these, never a file added to an achievement afterwards."""
+
+    submission = pw.ForeignKeyField(Submission, backref="file_links", on_delete="CASCADE")
+    file = pw.ForeignKeyField(StoredFile, backref="submission_links")
+
+    class Meta:
+        indexes = ((("submission", "file"), True),)
+
+
 class ReviewAction(BaseModel):
     """Append-only history of an application: 提交, and every level's decision with its reason."""
 
@@ -722,7 +745,7 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
 ]
 
 
@@ -795,13 +818,6 @@ def applications_held_by(viewer):
 
 
 def applications_using(stored):
-    """Ids of the applications that carry a file: photo, signature, attachments, evidence, achievements' files."""
-    return (
-        Application.select(Application.id).where((Application.photo == stored) | (Application.pledge_signature == stored))
-        | ApplicationFile.select(ApplicationFile.application).where(ApplicationFile.file == stored)
-        | ApplicationAchievement.select(ApplicationAchievement.application).where(
-            ApplicationAchievement.contributor_evidence == stored)
-        | ApplicationAchievement.select(ApplicationAchievement.application).join(
-            AchievementFile, on=(AchievementFile.achievement == ApplicationAchievement.achievement)).where(
-            AchievementFile.file == stored)
-    )
+    """Ids of the applications whose submitted versions carry a file (a draft's files are only its applicant's)."""
+    return (Submission.select(Submission.application)
+            .join(SubmissionFile, on=(SubmissionFile.submission == Submission.id)).where(SubmissionFile.file == stored))

@@ -24,7 +24,7 @@ from models import (
     organisations_visible_to,
     users_visible_to,
 )
-from services import accounts, sms, workdays
+from services import accounts, audit, sms, workdays
 from services.pagination import paginate
 from services.txn import atomic
 from workflow import WorkflowError, approve_unit, refuse_unit
@@ -160,7 +160,7 @@ def outbox():
 def outbox_retry(message_id):
     message = SmsMessage.get_or_none(SmsMessage.id == message_id) or abort(404)
     with atomic():
-        sms.retry_now(message)
+        sms.retry_now(message, current_user, ip=request.remote_addr or "")
     sms.deliver_due()
     message = SmsMessage.get_by_id(message_id)
     flash(f"短信 #{message.id} 已重新发送：{message.status.label}。", "info")
@@ -199,5 +199,8 @@ def audit_log():
     query = AuditLog.select().order_by(AuditLog.id.desc())
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(AuditLog.action.contains(q) | AuditLog.target.contains(q) | AuditLog.detail.contains(q))
-    return render_template("admin/audit.html", page=paginate(query, request.args.get("page")), q=q)
+        query = query.where(AuditLog.action.contains(q) | AuditLog.action.in_(audit.actions_matching(q))
+                            | AuditLog.target.contains(q) | AuditLog.detail.contains(q))
+    page = paginate(query, request.args.get("page"))
+    return render_template("admin/audit.html", page=page, q=q, targets=audit.target_labels(page.items),
+                           action_label=audit.action_label)

@@ -59,6 +59,7 @@ def profile_page():
             profile.save_profile(
                 current_user, work_started_on=form.work_started_on.data, organisation_id=form.organisation.data,
                 education=_rows(form.education, EDUCATION_COLUMNS), titles=_rows(form.titles, TITLE_COLUMNS),
+                ip=request.remote_addr or "",
             )
         except profile.ProfileError as error:
             add_error(form, error.field, str(error))

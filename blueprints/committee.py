@@ -22,7 +22,8 @@ def queue():
 @bp.route("/applications/<int:application_id>")
 @office_only
 def detail(application_id):
-    return render_template("review/detail.html", **detail_context(visible_application(application_id)))
+    return render_template("review/detail.html", **detail_context(visible_application(application_id),
+                                                                  request.args.get("submission", type=int)))
 
 
 @bp.route("/applications/<int:application_id>/result", methods=["POST"])

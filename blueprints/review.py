@@ -24,7 +24,7 @@ from models import (
     applications_held_by,
     applications_visible_to,
 )
-from services import exports, steps
+from services import exports, snapshot, steps
 from services.pagination import paginate
 from services.workdays import publicity_end_date
 from workflow import WorkflowError, recommend, review, review_many, send_publicity, set_fee, start_publicity
@@ -85,9 +85,15 @@ def visible_application(application_id):
     return application
 
 
-def detail_context(application):
-    return {"application": application, "data": steps.loads(application.snapshot),
-            "actions": application.actions.order_by(ReviewAction.id)}
+def detail_context(application, number=None):
+    """An application's page: its timeline, every 提交 with what changed, and one version shown (the latest unless
+    `number` names another; 404 for a number it never had)."""
+    kept = snapshot.submissions(application)
+    shown = next((s for s in kept if s.number == number), None) if number is not None else (kept or [None])[-1]
+    if number is not None and shown is None:
+        abort(404)
+    return {"application": application, "actions": application.actions.order_by(ReviewAction.id), "submissions": kept,
+            "shown": shown, "data": shown.data if shown else steps.loads(application.snapshot)}
 
 
 @bp.route("/applications")
@@ -101,7 +107,8 @@ def queue():
 @reviewers_only
 def detail(application_id):
     application = visible_application(application_id)
-    return render_template("review/detail.html", **detail_context(application))
+    return render_template("review/detail.html",
+                           **detail_context(application, request.args.get("submission", type=int)))
 
 
 @bp.route("/applications/<int:application_id>/decide", methods=["POST"])

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from app import htmx
 from blueprints import role_required
+from blueprints.review import detail_context
 from blueprints.uploads import take_upload
 from forms import add_error
 from forms.wizard import PhotoForm, SubmitForm, attachments_form, info_form
@@ -24,7 +25,6 @@ from models import (
     Committee,
     Ownership,
     Profession,
-    ReviewAction,
     Role,
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
@@ -87,7 +87,8 @@ def _files(application, key_prefix, field_names, form):
             if not (upload and upload.filename):
                 continue
             try:
-                attach_file(application, current_user, name.removeprefix(key_prefix), take_upload(upload, storage.ATTACHMENT))
+                attach_file(application, current_user, name.removeprefix(key_prefix), take_upload(upload, storage.ATTACHMENT),
+                            ip=request.remote_addr or "")
             except (storage.UploadError, WorkflowError) as error:
                 add_error(form, name, str(error))
                 ok = False
@@ -105,10 +106,10 @@ def mine():
 @applicant_only
 def view(application_id):
     application = _own(application_id)
-    if application.is_editable:
+    if application.is_editable and "submission" not in request.args:  # a returned one may still show what it was
         return _go(application, application.step_reached)
-    return render_template("wizard/view.html", application=application, data=steps.loads(application.snapshot),
-                           actions=application.actions.order_by(ReviewAction.id))
+    return render_template("wizard/view.html",
+                           **detail_context(application, request.args.get("submission", type=int)))
 
 
 @bp.route("/applications/<int:application_id>/step/<int:number>", methods=["GET", "POST"])
@@ -138,7 +139,8 @@ def photo_step(application, current):
             photo.check_photo(data, size)
             stored = storage.save(data, form.photo.data.filename, storage.PHOTO, current_app.config["UPLOAD_FOLDER"],
                                   uploaded_by=current_user)
-            save_draft(application, current_user, reached=2, photo=stored)
+            save_draft(application, current_user, reached=2, audit_as="application.photo", ip=request.remote_addr or "",
+                       photo=stored)
         except (photo.PhotoError, storage.UploadError, WorkflowError) as error:
             add_error(form, "photo", str(error))
         else:
@@ -265,11 +267,13 @@ def info_step(application, current):
     if request.method == "GET":
         _fill_info_form(form, application)
     elif form.validate_on_submit():
-        save_draft(application, current_user, unit=unit, **_info_values(form, application))
+        save_draft(application, current_user, audit_as="application.info", ip=request.remote_addr or "", unit=unit,
+                   **_info_values(form, application))
         evidence = [f"evidence_{key}" for key in steps.EVIDENCE]
         uploaded = _files(application, "evidence_", evidence, form)
         if "start_self_evaluation" in request.form:
-            save_draft(application, current_user, application_type=ApplicationType.SELF_EVALUATION)
+            save_draft(application, current_user, audit_as="application.info", ip=request.remote_addr or "",
+                       application_type=ApplicationType.SELF_EVALUATION)
             form.application_type.data = ApplicationType.SELF_EVALUATION.value
         elif "save" in request.form or not uploaded:
             flash("已保存草稿。" if uploaded else "部分附件未能上传，请看各项提示。", "success" if uploaded else "warning")
@@ -307,7 +311,7 @@ def score(application_id):
 def remove_file(application_id, link_id):
     application = _own(application_id)
     try:
-        detach_file(application, current_user, link_id)
+        detach_file(application, current_user, link_id, ip=request.remote_addr or "")
     except WorkflowError as error:
         flash(str(error), "warning")
     else:
@@ -323,16 +327,20 @@ def achievements_step(application, current):
     problems = []
     if request.method == "POST":
         chosen = [int(i) for i in request.form.getlist("achievement") if i.isdigit()]
+        own = {a.id for a in passed}
         evidence, refused = {}, []
         for achievement_id in chosen:
             upload = request.files.get(f"evidence_{achievement_id}")
             if upload and upload.filename:
+                if achievement_id not in own:  # nothing is stored for an achievement that is not this person's
+                    refused.append(steps.Problem(f"业绩 #{achievement_id} 不是您本人已通过审核的业绩，不能上传依据。"))
+                    continue
                 try:
                     evidence[achievement_id] = take_upload(upload, storage.ATTACHMENT)
                 except storage.UploadError as error:
                     refused.append(steps.Problem(str(error), f"achievement_{achievement_id}"))
         try:
-            select_achievements(application, current_user, chosen, evidence)
+            select_achievements(application, current_user, chosen, evidence, ip=request.remote_addr or "")
         except WorkflowError as error:
             refused.append(steps.Problem(str(error)))
         links = {link.achievement_id: link for link in application.achievement_links}
@@ -359,7 +367,8 @@ def attachments_step(application, current):
     elif form.validate_on_submit():
         entered = {str(y): getattr(form, f"hours_{y}").data for y in application.plan.years_checked
                    if getattr(form, f"hours_{y}").data is not None}
-        save_draft(application, current_user, education_hours=json.dumps(entered))
+        save_draft(application, current_user, audit_as="application.hours", ip=request.remote_addr or "",
+                   education_hours=json.dumps(entered))
         uploaded = _files(application, "file_", [f"file_{item.key}" for item in form.items], form)
         if uploaded and "save" not in request.form:
             problems = current.problems(application)

@@ -12,6 +12,7 @@ from models import (
     UnitStatus,
     User,
 )
+from services import audit
 from services.txn import atomic
 
 
@@ -47,8 +48,27 @@ def unit_change_blocker(user):
             .order_by(Application.id.desc()).first())
 
 
-def save_profile(user, *, work_started_on, organisation_id, education, titles, today=None):
-    """Save 个人基本信息; `education` and `titles` are lists of dicts (the rows kept, in order)."""
+def _rows_of(query, columns):
+    return [{c: getattr(row, c) for c in columns} for row in query.order_by(query.model.sort_order)]
+
+
+def _changes(user, unit, moved, work_started_on, education, titles):
+    """What a save of 个人基本信息 changes, in words for the audit log."""
+    found = []
+    if moved:
+        was = user.organisation.name if user.organisation_id else "无"
+        found.append(f"现工作单位由“{was}”改为“{unit.name if unit else '无'}”")
+    if work_started_on != user.work_started_on:
+        found.append(f"工作起始时间由 {user.work_started_on or '未填'} 改为 {work_started_on}")
+    if education != _rows_of(user.education, education[0].keys() if education else ()):
+        found.append("学历改为：" + "、".join(f"{r['school']} {r['major']} {r['graduated_on']}" for r in education))
+    if titles != _rows_of(user.titles, titles[0].keys() if titles else ()):
+        found.append("现专业技术职务改为：" + ("、".join(f"{r['name']} {r['obtained_on']}" for r in titles) or "无"))
+    return found
+
+
+def save_profile(user, *, work_started_on, organisation_id, education, titles, today=None, ip=""):
+    """Save 个人基本信息; `education` and `titles` are lists of dicts (the rows kept, in order). Audited."""
     today = today or date.today()
     if work_started_on > today:
         raise ProfileError(f"工作起始时间 {work_started_on} 晚于今天。", "work_started_on")
@@ -57,7 +77,8 @@ def save_profile(user, *, work_started_on, organisation_id, education, titles, t
     unit = selectable_units().where(Organisation.id == organisation_id).first() if organisation_id else None
     if organisation_id and unit is None:
         raise ProfileError("所选单位不存在或尚未通过平台审核。", "organisation")
-    if (unit.id if unit else None) != user.organisation_id:
+    moved = (unit.id if unit else None) != user.organisation_id  # into another unit's scope
+    if moved:
         blocker = unit_change_blocker(user)
         if blocker is not None:
             raise ProfileError(
@@ -69,7 +90,10 @@ def save_profile(user, *, work_started_on, organisation_id, education, titles, t
         when = row.get("graduated_on") or row.get("obtained_on")
         if when and when > today:
             raise ProfileError(f"日期 {when} 晚于今天。", "education" if "graduated_on" in row else "titles")
+    changes = _changes(user, unit, moved, work_started_on, education, titles)
     with atomic():
+        audit.record(user, "profile.unit" if moved else "profile.save", f"user:{user.id}", "；".join(changes) or "未修改",
+                     ip)
         user.work_started_on = work_started_on
         user.organisation = unit
         user.save(only=[User.work_started_on, User.organisation])

@@ -1,7 +1,7 @@
 """Reference data from the notice (附件4 and the plans it names), loaded idempotently by `flask seed-reference`.
 
-Every record is found by its natural key and brought up to date, so running the command again changes
-nothing and never duplicates.
+Every record is found by its natural key and created only when missing: a row that exists is the administrator's
+(a plan's year, its professions and committees) and is never changed or re-linked, so a restart loses no edit.
 """
 from datetime import date
 
@@ -105,35 +105,45 @@ SENIOR_PLANS = [
 ]
 
 
-def _upsert(model, key, values, defaults=None):
-    """Find by `key`; create with `values` and `defaults`, or bring `values` up to date (defaults stay as edited)."""
+def _ensure(model, key, values=None):
+    """The row found by `key`, or a new one with `values`; an existing row is left exactly as it is."""
     row = model.get_or_none(**key)
     if row is None:
-        return model.create(**key, **values, **(defaults or {})), True
-    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-    if changed:
-        for name, value in changed.items():
-            setattr(row, name, value)
-        row.save()
+        return model.create(**key, **(values or {})), True
     return row, False
 
 
 def _link(model, left_name, left, right_name, rights):
     for right in rights:
-        model.get_or_create(**{left_name: left, right_name: right})
+        model.create(**{left_name: left, right_name: right})
+
+
+def _seed_plans(committees, professions):
+    """The notice's plans, for a new platform only: afterwards the administrator renames, re-dates and re-links them."""
+    plans = [(title, Level.SENIOR, numbers, names) for title, numbers, names in SENIOR_PLANS]
+    plans += [
+        (f"2020年度{c.name}（工程师）评审工作计划", Level.MID, [c.number],
+         [link.profession.name for link in c.profession_links])
+        for c in committees.values() if not c.is_senior
+    ]
+    for title, level, numbers, names in plans:
+        plan = ReviewPlan.create(title=title, year=2020, level=level, opens_on=PLAN_OPENS, closes_on=PLAN_CLOSES,
+                                 education_years="2018,2019", required_attachments=DEFAULT_KINDS)
+        _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
+        _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
 
 
 def seed_reference():
-    """Load or refresh all reference data; returns counts by kind."""
+    """Create whatever reference data is missing; returns counts by kind."""
     with atomic():
         regions = {}
         for order, (code, name) in enumerate(REGIONS):
-            regions[name], _ = _upsert(Region, {"code": code}, {"name": name, "sort_order": order})
+            regions[name], _ = _ensure(Region, {"code": code}, {"name": name, "sort_order": order})
 
         professions = {}
         for name in dict.fromkeys(CATEGORY_1 + CATEGORY_2 + CONSTRUCTION + DESIGN + PREFABRICATED + SHANGHAI):
             category = 1 if name in CATEGORY_1 else 2 if name in CATEGORY_2 else None
-            professions[name], _ = _upsert(Profession, {"name": name}, {"category": category})
+            professions[name], _ = _ensure(Profession, {"name": name}, {"category": category})
 
         committees = {}
         for spec in COMMITTEES:
@@ -141,30 +151,21 @@ def seed_reference():
             values["region"] = regions.get(values.get("region"))
             values.setdefault("is_senior", False)
             values.setdefault("industry_tag", None)
-            committee, _ = _upsert(Committee, {"number": spec["number"]}, values)
+            committee, created = _ensure(Committee, {"number": spec["number"]}, values)
             committees[spec["number"]] = committee
-            _link(CommitteeProfession, "committee", committee, "profession",
-                  [professions[p] for p in spec["professions"]])
-            _upsert(Organisation, {"kind": Role.COMMITTEE_OFFICE, "name": f"{committee.name}办公室"},
+            if created:
+                _link(CommitteeProfession, "committee", committee, "profession",
+                      [professions[p] for p in spec["professions"]])
+            _ensure(Organisation, {"kind": Role.COMMITTEE_OFFICE, "name": f"{committee.name}办公室"},
                     {"committee": committee, "region": committee.region})
 
         for region_name, (construction, hr) in BUREAUS.items():
-            _upsert(Organisation, {"kind": Role.CONSTRUCTION_BUREAU, "name": construction}, {"region": regions[region_name]})
-            _upsert(Organisation, {"kind": Role.HR_BUREAU, "name": hr}, {"region": regions[region_name]})
-        _upsert(Organisation, {"kind": Role.TALENT_CENTRE, "name": TALENT_CENTRE}, {"region": regions["市直"]})
+            _ensure(Organisation, {"kind": Role.CONSTRUCTION_BUREAU, "name": construction}, {"region": regions[region_name]})
+            _ensure(Organisation, {"kind": Role.HR_BUREAU, "name": hr}, {"region": regions[region_name]})
+        _ensure(Organisation, {"kind": Role.TALENT_CENTRE, "name": TALENT_CENTRE}, {"region": regions["市直"]})
 
-        plans = [(title, Level.SENIOR, numbers, names) for title, numbers, names in SENIOR_PLANS]
-        plans += [
-            (f"2020年度{c.name}（工程师）评审工作计划", Level.MID, [c.number],
-             [link.profession.name for link in c.profession_links])
-            for c in committees.values() if not c.is_senior
-        ]
-        for title, level, numbers, names in plans:
-            plan, _ = _upsert(ReviewPlan, {"title": title}, {"year": 2020, "level": level},
-                              {"opens_on": PLAN_OPENS, "closes_on": PLAN_CLOSES, "education_years": "2018,2019",
-                               "required_attachments": DEFAULT_KINDS})
-            _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
-            _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
+        if not ReviewPlan.select().exists():  # the plans are the administrator's once they exist
+            _seed_plans(committees, professions)
 
     return {
         "地区": Region.select().count(), "评委会": Committee.select().count(), "专业": Profession.select().count(),

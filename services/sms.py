@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app
 
 from models import SmsMessage, SmsStatus, now
+from services import audit
 
 MAX_ATTEMPTS = 5
 
@@ -84,8 +85,9 @@ def deliver_due():
     return len(messages)
 
 
-def retry_now(message):
-    """An administrator's 重新发送: make a failed or abandoned message due again."""
-    SmsMessage.update(status=SmsStatus.PENDING, next_attempt_at=now()).where(
+def retry_now(message, actor, ip=""):
+    """An administrator's 重新发送: make a failed or abandoned message due again (audited)."""
+    if SmsMessage.update(status=SmsStatus.PENDING, next_attempt_at=now()).where(
         (SmsMessage.id == message.id) & SmsMessage.status.in_([SmsStatus.FAILED, SmsStatus.GAVE_UP])
-    ).execute()
+    ).execute():
+        audit.record(actor, "sms.retry", "", f"短信 #{message.id} 至 {message.mobile}", ip)

@@ -6,6 +6,14 @@ UNIT_FIELDS = ("name", "credit_code", "region", "ownership", "industry_tag", "fi
                "contact_name", "contact_mobile")
 
 
+# The columns clean_unit_data returns, by the words the audit log uses for them.
+UNIT_FIELD_LABELS = {
+    "name": "单位名称", "credit_code": "统一社会信用代码", "region": "所属地区", "ownership": "单位性质",
+    "industry_tag": "行业", "files_at_talent_centre": "人事档案委托人才交流中心代理", "contact_name": "单位经办人姓名",
+    "contact_mobile": "经办人手机号",
+}
+
+
 def clean_unit_data(data, unit=None):
     """Check the unit's own rules; returns the cleaned values or raises AccountError naming the field."""
     try:

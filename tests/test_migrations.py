@@ -39,3 +39,41 @@ def test_migrated_table_matches_its_model(app, model):
 def test_no_table_without_a_model(app):
     tables = set(db.get_tables()) - {"migratehistory"}
     assert tables == {m._meta.table_name for m in MODELS}
+
+
+def test_006_keeps_each_submitted_application_as_its_latest_submission(tmp_path):
+    """An application submitted twice before 006 gets its snapshot as 第 2 次提交, with the files it names that exist."""
+    from peewee import SqliteDatabase
+
+    from app import migration_router
+
+    database = SqliteDatabase(str(tmp_path / "old.db"), pragmas={"foreign_keys": 1})
+    router = migration_router(database)
+    router.run("004_review_chain")
+    snapshot = '{"photo": {"id": 1, "name": "照片.jpg", "size": 3}, "achievements": [{"id": 9, "title": "工程", ' \
+               '"files": [{"id": 77, "name": "已不存在.pdf", "size": 1}]}]}'
+    for sql, params in [
+        ('INSERT INTO "user" (username, password_hash, role, real_name, mobile, is_enabled, must_change_password, '
+         "created_at, upload_quota) VALUES ('a', '-', 'applicant', '张三', '', 1, 0, '2026-01-01', 1)", ()),
+        ("INSERT INTO stored_file (stored_name, original_name, content_type, size, sha256, created_at) "
+         "VALUES ('s', '照片.jpg', 'image/jpeg', 3, 'h', '2026-01-01')", ()),
+        ("INSERT INTO review_plan (title, year, level, opens_on, closes_on, requirements, created_at, "
+         "required_attachments, education_years, rubric, pass_mark) "
+         "VALUES ('p', 2020, 'mid', '2020-01-01', '2020-02-01', '', '2020-01-01', '', '', '', 105)", ()),
+        ("INSERT INTO application (applicant_id, plan_id, status, submitted_at, snapshot, pledge_ip, recent_degree, "
+         "mid_again, transfer_from, landmark_text, holds_senior_title, second_title, assessments, statement, "
+         "self_evaluation, insured_outside_province, education_hours, version, created_at, updated_at, step_reached) "
+         "VALUES (1, 1, 'at_unit', '2026-01-02', ?, '', 0, 0, '', '', 0, '', '{}', '', '{}', 0, '{}', 1, "
+         "'2026-01-01', '2026-01-01', 1)", (snapshot,)),
+        ("INSERT INTO review_action (application_id, level, action, reason, at) VALUES "
+         "(1, 'applicant', 'submit', '', '2026-01-01'), (1, 'unit', 'return', '请补充', '2026-01-01'), "
+         "(1, 'applicant', 'resubmit', '', '2026-01-02')", ()),
+    ]:
+        database.execute_sql(sql, params)
+
+    router.run()
+
+    assert database.execute_sql("SELECT application_id, number, snapshot, submitted_by_id FROM submission"
+                                ).fetchall() == [(1, 2, snapshot, 1)]
+    assert database.execute_sql("SELECT file_id FROM submission_file").fetchall() == [(1,)]
+    database.close()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from models import Notification, Role, SmsMessage, SmsStatus, now
+from models import AuditLog, Notification, Role, SmsMessage, SmsStatus, now
 from services import sms
 from services.notifications import notify, unread_count
 from services.txn import atomic, on_commit
@@ -228,6 +228,7 @@ def test_the_administrator_sees_failed_messages_and_can_resend(gateway, app, app
     client.post(f"/admin/outbox/{message.id}/retry")
     assert SmsMessage.get_by_id(message.id).status == SmsStatus.SENT
     assert gateway.sent == [("13900000001", "【职称评审】评审结果")]
+    assert AuditLog.get(AuditLog.action == "sms.retry").detail == f"短信 #{message.id} 至 13900000001"
 
 
 # ---------------------------------------------------------------- the notification centre

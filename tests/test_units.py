@@ -1,7 +1,7 @@
 """Employers (用人单位): registration with the 授权委托证明, the administrator's 通过 / 退回, correction and resubmission."""
 import pytest
 
-from models import Organisation, Role, SmsMessage, StoredFile, UnitReview, UnitStatus, User
+from models import AuditLog, Organisation, Role, SmsMessage, StoredFile, UnitReview, UnitStatus, User
 from tests.conftest import PASSWORD, login, make_applicant, make_user
 from tests.helpers import field_errors, field_value, form_errors, menu, parse
 from tests.samples import CODE_A, CODE_B, MB, jpeg, pdf, png, register_unit, staff_of, text, unit_form, upload
@@ -213,6 +213,8 @@ def test_a_correction_without_a_new_file_keeps_the_letter_already_submitted(app)
     assert unit.contact_name == "李人事"
     assert unit.authorization_letter.original_name == "授权委托证明.pdf"
     assert unit.reviews.count() == 2
+    assert [(a.action, a.detail) for a in AuditLog.select().where(AuditLog.action == "unit.correct")] == [
+        ("unit.correct", "修改：单位经办人姓名")]
 
 
 def test_an_approved_unit_cannot_change_its_data_itself(app):

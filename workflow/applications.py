@@ -1,6 +1,9 @@
 """An application before it is submitted: 马上申报, the wizard's drafts, the pledge and 提交."""
+import json
 import secrets
 from datetime import timedelta
+
+from peewee import fn
 
 from models import (
     EDITABLE_STATUSES,
@@ -13,9 +16,12 @@ from models import (
     ReviewAction,
     Role,
     Stage,
+    Submission,
+    SubmissionFile,
     now,
 )
 from services import audit, plans, snapshot, steps
+from services.checklist import checklist
 from services.notifications import notify
 from services.txn import atomic
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, where
@@ -49,13 +55,18 @@ def _editable(application, actor):
         raise WorkflowError(f"该申报当前为“{application.status.label}”，不能修改。")
 
 
-def save_draft(application, actor, reached=None, **fields):
+# The draft's columns by the words the audit log uses for them.
+DRAFT_LABELS = {**snapshot.INFO_LABELS, "photo": "证件照", "education_hours": "继续教育学时", "unit": "工作单位"}
+
+
+def save_draft(application, actor, reached=None, audit_as=None, ip="", **fields):
     """Save answers of a wizard step on the draft (never its status); `reached` moves the resume point on.
 
     Only the given columns are written, and only while the application is still editable in the database, so a
-    page left open in another tab cannot undo a 提交.
+    page left open in another tab cannot undo a 提交. With `audit_as` the columns that changed are audited.
     """
     _editable(application, actor)
+    changed = [name for name, value in fields.items() if getattr(application, name) != value]
     changes = {**fields, "updated_at": now()}
     if reached:
         changes["step_reached"] = max(application.step_reached, reached)
@@ -65,11 +76,18 @@ def save_draft(application, actor, reached=None, **fields):
         ).execute()
         if not updated:
             raise WorkflowError(APPLICATION_CHANGED.format(where(reload(application))))
+        if audit_as and changed:
+            audit.record(actor, audit_as, f"application:{application.id}",
+                         "修改：" + "、".join(DRAFT_LABELS.get(name, name) for name in changed), ip)
     for name, value in changes.items():
         setattr(application, name, value)
 
 
-def attach_file(application, actor, key, stored, replace=False):
+def _file_label(application, key):
+    return steps.EVIDENCE.get(key) or next((item.label for item in checklist(application) if item.key == key), key)
+
+
+def attach_file(application, actor, key, stored, replace=False, ip=""):
     """A file of step 3's evidence or step 5's checklist; `replace` drops the ones kept under the same key."""
     _editable(application, actor)
     with atomic():
@@ -78,14 +96,21 @@ def attach_file(application, actor, key, stored, replace=False):
                                            & (ApplicationFile.key == key)).execute()
         ApplicationFile.create(application=application, key=key, file=stored)
         save_draft(application, actor)  # refuses, and so rolls back, once the application has been submitted
+        audit.record(actor, "application.attach", f"application:{application.id}",
+                     f"{_file_label(application, key)}：{stored.original_name}", ip)
 
 
-def detach_file(application, actor, link_id):
+def detach_file(application, actor, link_id, ip=""):
+    """Remove a draft's file (the stored file stays: an earlier submission may carry it)."""
     _editable(application, actor)
+    link = ApplicationFile.get_or_none((ApplicationFile.application == application) & (ApplicationFile.id == link_id))
+    if link is None:
+        return
     with atomic():
-        ApplicationFile.delete().where((ApplicationFile.application == application)
-                                       & (ApplicationFile.id == link_id)).execute()
+        link.delete_instance()
         save_draft(application, actor)  # refuses, and so rolls back, once the application has been submitted
+        audit.record(actor, "application.detach", f"application:{application.id}",
+                     f"{_file_label(application, link.key)}：{link.file.original_name}", ip)
 
 
 def new_pledge_link(application, actor):
@@ -123,15 +148,23 @@ def sign_pledge(application, token, signature, ip=""):
         audit.record(application.applicant, "application.pledge", f"application:{application.id}", "签署个人承诺", ip)
 
 
-def select_achievements(application, actor, achievement_ids, evidence=None):
+def select_achievements(application, actor, achievement_ids, evidence=None, ip=""):
     """Step 4: the passed achievements picked, at their current version; `evidence` maps id → contributor file."""
     _editable(application, actor)
     evidence = evidence or {}
     chosen = list(Achievement.select().where(Achievement.id.in_(list(achievement_ids))
                                              & (Achievement.owner == actor)
                                              & (Achievement.status == AchievementStatus.PASSED)))
+    foreign = set(evidence) - {a.id for a in chosen}
+    if foreign:
+        raise WorkflowError(f"业绩 #{min(foreign)} 不是您本人已通过审核的业绩，不能为它上传主要贡献者依据。")
     with atomic():
         kept = {link.achievement_id: link for link in application.achievement_links}
+        if set(kept) != {a.id for a in chosen} or evidence or any(
+                kept[a.id].version != a.version for a in chosen if a.id in kept):
+            audit.record(actor, "application.achievements", f"application:{application.id}",
+                         "、".join(f"“{a.title}”第 {a.version} 版" + ("（含主要贡献者依据）" if a.id in evidence else "")
+                                  for a in chosen) or "未选择业绩", ip)
         ApplicationAchievement.delete().where(
             (ApplicationAchievement.application == application)
             & ApplicationAchievement.achievement.not_in([a.id for a in chosen] or [0])
@@ -160,9 +193,10 @@ def submit_application(application, actor, today=None, ip=""):
     step, problems = steps.first_problem(application)
     if step is not None:
         raise IncompleteStep(step, problems)
+    frozen = snapshot.dumps(application)
     with atomic():
         updated = Application.update(status=ApplicationStatus.AT_UNIT, submitted_at=now(), updated_at=now(),
-                                     snapshot=snapshot.dumps(application), stage=Stage.UNIT,
+                                     snapshot=frozen, stage=Stage.UNIT,
                                      stage_organisation=application.unit, stage_since=now(),
                                      version=Application.version + 1).where(
             (Application.id == application.id) & (Application.status == application.status)
@@ -170,13 +204,24 @@ def submit_application(application, actor, today=None, ip=""):
         if not updated:
             raise WorkflowError(CHANGED)
         again = application.status == ApplicationStatus.RETURNED
+        number = _keep_submission(application, actor, frozen)
         ReviewAction.create(application=application, level=Role.APPLICANT.value, actor=actor,
                             action="resubmit" if again else "submit")
-        audit.record(actor, "application.submit", f"application:{application.id}", application.plan.title, ip)
+        audit.record(actor, "application.submit", f"application:{application.id}",
+                     f"第 {number} 次提交：{application.plan.title}", ip)
         for contact in unit_contacts(application.unit):
             notify(contact, f"{actor.real_name}{'重新' if again else ''}提交了职称申报，待职称申报资格审查",
                    application.plan.title, send_sms=False)
     application.status, application.stage = ApplicationStatus.AT_UNIT, Stage.UNIT
+
+
+def _keep_submission(application, actor, frozen):
+    """第 n 次提交: this version is kept for good, with the files reviewers may open; returns n."""
+    number = (Submission.select(fn.MAX(Submission.number)).where(Submission.application == application).scalar() or 0) + 1
+    kept = Submission.create(application=application, number=number, submitted_by=actor, snapshot=frozen)
+    for file_id in dict.fromkeys(snapshot.file_ids(json.loads(frozen))):
+        SubmissionFile.create(submission=kept, file=file_id)
+    return number
 
 
 class IncompleteStep(WorkflowError):

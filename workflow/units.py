@@ -12,7 +12,7 @@ from models import (
 from services import accounts, audit
 from services.notifications import notify
 from services.txn import atomic
-from services.units import clean_unit_data
+from services.units import UNIT_FIELD_LABELS, clean_unit_data
 from workflow import CHANGED, WorkflowError, require_reason
 
 
@@ -81,7 +81,10 @@ def register_unit(data, password, letter, ip=""):
 def correct_unit(unit, data, letter, actor, ip=""):
     """A refused (or still pending) unit corrects its data and submits again; its history stays."""
     values = clean_unit_data(data, unit)
+    changed = [UNIT_FIELD_LABELS[name] for name, value in values.items() if unit.__data__.get(name) != value]
     with atomic():
+        if changed:
+            audit.record(actor, "unit.correct", f"organisation:{unit.id}", "修改：" + "、".join(changed), ip)
         for name, value in values.items():
             setattr(unit, name, value)
         unit.save(only=[getattr(Organisation, name) for name in values])

@@ -221,7 +221,8 @@ def test_applicant_fills_the_whole_wizard_signs_on_the_phone_and_submits(page, p
     page.get_by_label("本人确认以上申报信息真实、准确、完整").check()
     page.get_by_role("button", name="提交").click()
 
-    expect(page.get_by_role("heading", name="申报内容（提交时的版本）")).to_be_visible()
+    expect(page.get_by_role("heading", name="申报内容（第 1 次提交的版本）")).to_be_visible()
+    expect(main.locator("#submission-1")).to_contain_text("首次提交")
     expect(main.locator("p").filter(has_text="当前：")).to_contain_text(f"{world['user'].organisation.name}，待单位审核")
     expect(page.get_by_role("status")).to_contain_text("申报已提交")
     expect(page.get_by_role("banner")).to_have_count(1)
