@@ -1,0 +1,236 @@
+"""Every route × every role, with the ids of the other side's records (another unit, region, committee, applicant):
+no 5xx, refused (403/404/410 or sent to log in), not a word of the other side's data shown, nothing of it changed.
+
+The routes come from app.url_map and their path parameters from PARAMETERS, so a route added later is covered by
+construction; one whose parameter PARAMETERS does not know fails the test until it is given a foreign record.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from models import (
+    Achievement,
+    AchievementFile,
+    Application,
+    ApplicationFile,
+    ApplicationStatus,
+    Holiday,
+    Notification,
+    Organisation,
+    Publicity,
+    Role,
+    SmsMessage,
+    Stage,
+    StoredFile,
+    UnitReview,
+    User,
+    now,
+)
+from services import storage
+from tests.chain_world import filed, place, staff, submitted
+from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
+from tests.samples import CODE_A, CODE_B, pdf, register_unit
+from tests.wizard_world import passed_achievement
+
+SKIPPED = {"static": "serves the files under static/ to anyone: no records, no roles"}
+ROLES = [None, Role.APPLICANT, Role.UNIT, Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU,
+         Role.COMMITTEE_OFFICE, Role.ADMIN]  # None: anonymous; the administrator last, as it may change their records
+DENIED = {403, 404, 410}
+MISSING_ID = 987654
+
+
+@dataclass
+class Parameter:
+    """How to fill a path parameter: with the ids a side's records have under `key` (or with `values`, for what is
+    not a record); `owned` records are refused to every non-administrator of the other side; `missing` names none."""
+
+    key: object = None
+    values: list = field(default_factory=list)
+    owned: bool = True
+    missing: object = MISSING_ID
+
+    def pick(self, side):
+        return side[self.key] if self.key else self.values
+
+
+PARAMETERS = {
+    "application_id": Parameter(Application),
+    "link_id": Parameter(ApplicationFile),
+    "file_id": Parameter(StoredFile),
+    "achievement_id": Parameter(Achievement),
+    "notice_id": Parameter(Notification),
+    "publicity_id": Parameter(Publicity),
+    "unit_id": Parameter(Organisation),
+    "user_id": Parameter(User),
+    "message_id": Parameter(SmsMessage),
+    # the pledge link's token is the credential itself: a side's is an expired one, which must tell nothing
+    "token": Parameter("token", missing="no-such-token"),
+    # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
+    "plan_id": Parameter("plan", owned=False),
+    "holiday_id": Parameter("holiday", owned=False),
+    "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
+    "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
+    "slug": Parameter(values=["fees"], owned=False, missing=None),
+}
+
+
+@dataclass
+class World:
+    users: dict  # role -> our side's account
+    ours: dict  # model (or "plan", "token", "holiday") -> ids of our side's records
+    theirs: dict  # the same for the other side
+    markers: list  # text only the other side's records carry
+
+
+def _side(app, client, *, region, committee, unit_name, person, mobile, first, code):
+    """One side: a unit with a submitted application (files, achievements, statement), more at every later stage,
+    a draft, a 公示, notices, an SMS and a unit awaiting approval with its letter; returns (ids, its distinct text)."""
+    statement = f"{person['name']}的述职：负责{unit_name}的工程。"
+    application, applicant = submitted(client, mobile=mobile, region=region, unit_name=unit_name,
+                                       committee_number=committee, info={"statement": statement}, person=person)
+    unit, plan = application.unit, application.plan
+    with app.test_request_context():
+        work = passed_achievement(applicant, title=f"{person['name']}的独有业绩工程")
+        stored = storage.save(pdf(), "业绩证明.pdf", storage.ATTACHMENT, app.config["UPLOAD_FOLDER"], uploaded_by=applicant)
+        AchievementFile.create(achievement=work, file=stored)
+        pending_unit, contact = register_unit(app, approve=False, name=f"{unit_name}分公司", mobile=f"137{first:08d}",
+                                              code=code, region_name=region)
+    contact.real_name = pending_unit.contact_name = f"{person['name']}的人事"
+    contact.save()
+    pending_unit.save()
+    construction, hr = organisation(Role.CONSTRUCTION_BUREAU, region), organisation(Role.HR_BUREAU, region)
+    office = Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
+                              & (Organisation.committee == application.committee))
+    S = ApplicationStatus
+    later = [
+        filed(plan, unit, first + 1, construction, name=f"{person['name']}乙"),
+        filed(plan, unit, first + 2, hr, S.STAGE_PASSED, Stage.HR_BUREAU, f"{person['name']}丙"),
+        filed(plan, unit, first + 3, office, S.AT_COMMITTEE, Stage.COMMITTEE, f"{person['name']}丁"),
+        filed(plan, unit, first + 4, office, S.RECOMMENDED, Stage.COMMITTEE, f"{person['name']}戊"),
+        filed(plan, unit, first + 5, unit, S.UNIT_PASSED, Stage.UNIT, f"{person['name']}己"),
+    ]
+    publicity = Publicity.create(unit=unit, starts_on=date.today(), ends_on=date.today() + timedelta(days=7))
+    place(later[-1], S.UNIT_PASSED, Stage.UNIT, unit, publicity=publicity)
+    draft = place(filed(plan, unit, first + 6, unit, name=f"{person['name']}庚"), S.DRAFT, None, None, submitted_at=None,
+                  pledge_token=f"expired-{first}", pledge_token_expires=now() - timedelta(hours=1))
+    applications = [application, *later, draft]
+    notices = [Notification.create(user=a.applicant, title=f"{a.applicant.real_name}的申报已受理")
+               for a in applications]
+    sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
+    people = [a.applicant for a in applications] + [contact]
+    files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
+    files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
+    side = {
+        Application: [a.id for a in applications],
+        ApplicationFile: [f.id for f in ApplicationFile.select().where(ApplicationFile.application.in_(applications))],
+        StoredFile: sorted(files),
+        Achievement: [a.id for a in Achievement.select().where(Achievement.owner.in_(people))],
+        Notification: [n.id for n in notices],
+        Publicity: [publicity.id],
+        Organisation: [unit.id, pending_unit.id],
+        User: [p.id for p in people],
+        SmsMessage: [sms.id],
+        "plan": [plan.id], "token": [draft.pledge_token],
+    }
+    # not the unit's name: approved units are the 现工作单位 every applicant chooses from
+    return side, [pending_unit.name, statement, work.title, *(p.real_name for p in people),
+                  *(p.id_number for p in people if p.id_number)]
+
+
+def build_world(app, client):
+    """Our side in 越城区 (committee 3), theirs in 柯桥区 (committee 4); our side's accounts of every role log in."""
+    ours, _ = _side(app, client, region="越城区", committee=3, unit_name="越城本方建工集团", mobile="13900000001",
+                    first=1, code=CODE_A, person={"id_number": ID_MALE, "name": "本方甲"})
+    theirs, markers = _side(app, client, region="柯桥区", committee=4, unit_name="柯桥外方营造公司",
+                            mobile="13900000002", first=21, code=CODE_B, person={"id_number": ID_FEMALE, "name": "外方甲"})
+    unit, plan = Application.get_by_id(ours[Application][0]).unit, Application.get_by_id(ours[Application][0]).plan
+    talent_centre = organisation(Role.TALENT_CENTRE)  # the only one: the other side's applications never pass it
+    ours[Application].append(filed(plan, unit, 9, talent_centre, stage=Stage.TALENT_CENTRE, name="本方甲辛").id)
+    ours["holiday"] = theirs["holiday"] = [Holiday.create(day=date(2030, 1, 2), name="元旦补休").id]
+    applicant = User.get_by_id(ours[User][0])
+    users = {Role.APPLICANT: applicant, Role.UNIT: staff(Role.UNIT, unit=applicant.organisation, username="unit_ours"),
+             Role.COMMITTEE_OFFICE: staff(Role.COMMITTEE_OFFICE, committee_number=3, username="office_ours"),
+             Role.ADMIN: make_user(Role.ADMIN, "admin_ours")}
+    for role in (Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU):
+        users[role] = staff(role, username=f"{role.value}_ours")
+    return World(users, ours, theirs, markers)
+
+
+def _variants(parameters, world):
+    """(whose, values): each side's records in turn (cycling through the longest list), then ids of nothing."""
+    for whose in ("ours", "theirs"):
+        picked = {name: p.pick(getattr(world, whose)) for name, p in parameters.items()}
+        for i in range(max(map(len, picked.values()), default=1)):
+            yield whose, {name: values[i % len(values)] for name, values in picked.items()}
+    if any(p.missing is not None for p in parameters.values()):
+        yield "missing", {name: p.pick(world.ours)[0] if p.missing is None else p.missing
+                          for name, p in parameters.items()}
+
+
+def _requests(app, world):
+    """(method, path, whose, owned, headers) for every rule but SKIPPED; a KeyError names a parameter PARAMETERS lacks."""
+    rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED),
+                   key=lambda r: (r.endpoint == "auth.logout", r.rule))  # logging out last
+    for rule in rules:
+        parameters = {name: PARAMETERS[name] for name in rule.arguments}
+        owned = any(p.owned for p in parameters.values())
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            for whose, values in _variants(parameters, world):
+                path = rule.build(values, append_unknown=False)[1]
+                yield method, path, whose, owned, {}
+                if whose == "theirs":  # htmx gets fragments, rendered by other templates
+                    yield method, path, whose, owned, {"HX-Request": "true"}
+
+
+def _form(world):
+    """What a POST carries: the other side's ids in the fields that take ids, and the answers that would act."""
+    theirs = world.theirs
+    return {"ids": [str(i) for i in theirs[Application] + theirs[Achievement]],
+            "achievement": [str(i) for i in theirs[Achievement]], "action": "pass", "result": "pass",
+            "reason": "矩阵测试", "meeting_date": date.today().isoformat(), "confirm": "y"}
+
+
+def _foreign_rows(world):
+    """The other side's rows as they stand (but the SMS outbox, which any commit may send on)."""
+    return {model: list(model.select().where(model.id.in_(ids)).order_by(model.id).dicts())
+            for model, ids in world.theirs.items() if isinstance(model, type) and model is not SmsMessage}
+
+
+def _problems(role, response, where, whose, owned, shown):
+    """What is wrong with one response; `shown` is the other side's text it carries."""
+    code = response.status_code
+    refused = code in DENIED or (code == 302 and response.location.startswith("/login"))
+    found = [f"{where}: {code}"] if code >= 500 else []
+    must_refuse = whose == "missing" or (whose == "theirs" and owned and role != Role.ADMIN)
+    if must_refuse and not refused and code < 500:
+        found.append(f"{where}: {code} {response.location or ''} for {whose} records instead of a refusal")
+    if role != Role.ADMIN and shown:
+        found.append(f"{where}: shows " + ", ".join(sorted(shown)))
+    return found
+
+
+def test_every_path_parameter_has_a_way_to_a_foreign_record(app):
+    unmapped = {(rule.endpoint, name) for rule in app.url_map.iter_rules() if rule.endpoint not in SKIPPED
+                for name in rule.arguments if name not in PARAMETERS}
+    assert not unmapped, "add these path parameters to PARAMETERS (how to pick the other side's record)"
+
+
+def test_no_role_reaches_the_other_sides_records_by_any_route(app, client):
+    world = build_world(app, client)
+    form, before, problems, requests, admin_saw = _form(world), _foreign_rows(world), [], 0, set()
+    for role in ROLES:
+        if role == Role.ADMIN:
+            changed = [m.__name__ for m, rows in _foreign_rows(world).items() if rows != before[m]]
+            problems += [f"our side changed the other side's {name} rows" for name in changed]
+        browser = app.test_client()
+        if role:
+            assert login(browser, world.users[role]).status_code == 200
+        for method, path, whose, owned, headers in _requests(app, world):
+            response = browser.open(path, method=method, data=form if method == "POST" else None, headers=headers)
+            body = response.get_data().decode("utf-8", "replace")
+            shown = {marker for marker in world.markers if marker in body}
+            where = f"{role or 'anonymous'} {method} {path}" + (" (htmx)" if headers else "")
+            problems += _problems(role, response, where, whose, owned, shown)
+            admin_saw |= shown if role == Role.ADMIN else set()
+            requests += 1
+    assert not problems, f"{len(problems)} of {requests} requests:\n" + "\n".join(problems)
+    assert "外方甲" in admin_saw, "the administrator sees everyone: the other side's text must be findable"
