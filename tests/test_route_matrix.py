@@ -17,6 +17,7 @@ from models import (
     Notification,
     Organisation,
     Publicity,
+    ReviewPlan,
     Role,
     SmsMessage,
     Stage,
@@ -110,8 +111,11 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     ]
     publicity = Publicity.create(unit=unit, starts_on=date.today(), ends_on=date.today() + timedelta(days=7))
     place(later[-1], S.UNIT_PASSED, Stage.UNIT, unit, publicity=publicity)
-    draft = place(filed(plan, unit, first + 6, unit, name=f"{person['name']}庚"), S.DRAFT, None, None, submitted_at=None,
-                  pledge_token=f"expired-{first}", pledge_token_expires=now() - timedelta(hours=1))
+    # the applicant's own draft of another plan, with an attachment, at the last step; its signing link has expired
+    draft = Application.create(applicant=applicant, plan=ReviewPlan.select().where(ReviewPlan.id != plan.id).first(),
+                               unit=unit, step_reached=7, pledge_token=f"expired-{first}",
+                               pledge_token_expires=now() - timedelta(hours=1))
+    ApplicationFile.create(application=draft, key="other", file=stored)
     applications = [application, *later, draft]
     notices = [Notification.create(user=a.applicant, title=f"{a.applicant.real_name}的申报已受理")
                for a in applications]
@@ -155,12 +159,23 @@ def build_world(app, client):
     return World(users, ours, theirs, markers)
 
 
+def _cycle(picked):
+    """Value sets that use every value of each list at least once (cycling the shorter lists)."""
+    for i in range(max(map(len, picked.values()), default=1)):
+        yield {name: values[i % len(values)] for name, values in picked.items()}
+
+
 def _variants(parameters, world):
-    """(whose, values): each side's records in turn (cycling through the longest list), then ids of nothing."""
-    for whose in ("ours", "theirs"):
-        picked = {name: p.pick(getattr(world, whose)) for name, p in parameters.items()}
-        for i in range(max(map(len, picked.values()), default=1)):
-            yield whose, {name: values[i % len(values)] for name, values in picked.items()}
+    """(whose, values): each side's records in turn; for nested records, ours with one of theirs inside
+    (e.g. our application, their attachment); then ids of nothing."""
+    ours = {name: p.pick(world.ours) for name, p in parameters.items()}
+    theirs = {name: p.pick(world.theirs) for name, p in parameters.items()}
+    yield from (("ours", values) for values in _cycle(ours))
+    yield from (("theirs", values) for values in _cycle(theirs))
+    owned = [name for name, p in parameters.items() if p.owned]
+    if len(owned) > 1:
+        for name in owned:
+            yield from (("theirs", values) for values in _cycle({**ours, name: theirs[name]}))
     if any(p.missing is not None for p in parameters.values()):
         yield "missing", {name: p.pick(world.ours)[0] if p.missing is None else p.missing
                           for name, p in parameters.items()}
