@@ -6,6 +6,7 @@ construction; one whose parameter PARAMETERS does not know fails the test until 
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from models import (
     Achievement,
@@ -186,12 +187,16 @@ def _requests(app, world):
     """(method, path, whose, owned, headers) for every rule but SKIPPED; a KeyError names a parameter PARAMETERS lacks."""
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED),
                    key=lambda r: (r.endpoint == "auth.logout", r.rule))  # logging out last
+    # the lists' search and filters, asked for the other side's people (by part of a name, as the search box echoes
+    # what was typed) and plan
+    name = User.get_by_id(world.theirs[User][0]).real_name[:-1]
+    search = "?" + urlencode({"q": name, "plan": world.theirs["plan"][0]})
     for rule in rules:
         parameters = {name: PARAMETERS[name] for name in rule.arguments}
         owned = any(p.owned for p in parameters.values())
         for method in sorted(rule.methods & {"GET", "POST"}):
             for whose, values in _variants(parameters, world):
-                path = rule.build(values, append_unknown=False)[1]
+                path = rule.build(values, append_unknown=False)[1] + (search if whose == "theirs" else "")
                 yield method, path, whose, owned, {}
                 if whose == "theirs":  # htmx gets fragments, rendered by other templates
                     yield method, path, whose, owned, {"HX-Request": "true"}
