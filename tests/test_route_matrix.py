@@ -34,7 +34,7 @@ from tests.samples import CODE_A, CODE_B, pdf, register_unit
 from tests.wizard_world import passed_achievement
 
 SKIPPED = {"static": "serves the files under static/ to anyone: no records, no roles"}
-DENIED = {403, 404, 410}
+DENIED = {403, 404, 410}  # 410: the pledge page's answer to a used or expired link
 MISSING_ID = 987654
 
 
@@ -189,8 +189,8 @@ def _requests(app, world):
                    key=lambda r: (r.endpoint == "auth.logout", r.rule))  # logging out last
     # the lists' search and filters, asked for the other side's people (by part of a name, as the search box echoes
     # what was typed) and plan
-    name = User.get_by_id(world.theirs[User][0]).real_name[:-1]
-    search = "?" + urlencode({"q": name, "plan": world.theirs["plan"][0]})
+    person = User.get_by_id(world.theirs[User][0]).real_name[:-1]
+    search = "?" + urlencode({"q": person, "plan": world.theirs["plan"][0]})
     for rule in rules:
         parameters = {name: PARAMETERS[name] for name in rule.arguments}
         owned = any(p.owned for p in parameters.values())
