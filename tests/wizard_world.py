@@ -68,7 +68,7 @@ def signature_data_url():
 def start(client, plan):
     response = client.post(f"/plans/{plan.id}/apply")
     assert response.status_code == 302, response.get_data(as_text=True)
-    return Application.get(Application.plan == plan)
+    return Application.select().where(Application.plan == plan).order_by(Application.id.desc()).get()  # the newest
 
 
 def step_url(application, number):
