@@ -20,6 +20,7 @@ from models import (
     AchievementStatus,
     Application,
     ApplicationCategory,
+    ApplicationFile,
     ApplicationType,
     AssessmentResult,
     Committee,
@@ -310,6 +311,8 @@ def score(application_id):
 @applicant_only
 def remove_file(application_id, link_id):
     application = _own(application_id)
+    if not application.files.where(ApplicationFile.id == link_id).exists():
+        abort(404)  # another application's attachment: not "removed", not there
     try:
         detach_file(application, current_user, link_id, ip=request.remote_addr or "")
     except WorkflowError as error:

@@ -9,16 +9,17 @@ from tests.wizard_world import applicant_ready, fill_info, fill_to_preview, open
 
 
 def submitted(client, mobile="13900000001", region="越城区", unit_name="越城建工集团", committee_number=3, info=None,
-              **plan):
+              person=None, **plan):
     """An applicant of `unit_name` who has filled and submitted an application; returns (application, applicant).
 
-    `info` answers step 3 again with these overrides (e.g. profession=<id>) before 提交.
+    `info` answers step 3 again with these overrides (e.g. profession=<id>) before 提交; `person` gives the
+    applicant's id_number and name.
     """
     plan = open_plan(committee_number, **plan)
-    user = applicant_ready(mobile, region, unit_name)
-    application = fill_to_preview(client, user, plan)
+    user = applicant_ready(mobile, region, unit_name, **(person or {}))
+    application = fill_to_preview(client, user, plan, committee_number)
     if info:
-        assert fill_info(client, application, **info).status_code == 302
+        assert fill_info(client, application, committee_number, **info).status_code == 302
     response = client.post(step_url(application, 6), data={"confirm": "y"})
     assert response.status_code == 302
     client.post("/logout")

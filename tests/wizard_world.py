@@ -20,7 +20,7 @@ from models import (
     ReviewPlan,
 )
 from tests import photos
-from tests.conftest import login, make_applicant, make_unit
+from tests.conftest import ID_MALE, login, make_applicant, make_unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # 自评 claims on the default rubric (services/scoring.DEFAULT_RUBRIC) that total exactly one point under and at 105.
@@ -39,9 +39,9 @@ def open_plan(committee_number=3, level=Level.MID, today=None):
     return plan
 
 
-def applicant_ready(mobile="13900000001", region="越城区", unit_name="越城建工集团"):
+def applicant_ready(mobile="13900000001", region="越城区", unit_name="越城建工集团", id_number=ID_MALE, name="张三"):
     unit = make_unit(unit_name, region)
-    user = make_applicant(mobile)
+    user = make_applicant(mobile, id_number, name)
     user.organisation, user.work_started_on = unit, date(2010, 7, 1)
     user.save()
     EducationRecord.create(user=user, education=Education.BACHELOR, degree=Degree.BACHELOR, school="浙江大学",
@@ -68,7 +68,7 @@ def signature_data_url():
 def start(client, plan):
     response = client.post(f"/plans/{plan.id}/apply")
     assert response.status_code == 302, response.get_data(as_text=True)
-    return Application.get(Application.plan == plan)
+    return Application.select().where(Application.plan == plan).order_by(Application.id.desc()).get()  # the newest
 
 
 def step_url(application, number):
@@ -97,8 +97,8 @@ def info_data(plan, committee_id, **overrides):
     return data
 
 
-def fill_info(client, application, **overrides):
-    committee = Committee.get(Committee.number == 3)
+def fill_info(client, application, committee_number=3, **overrides):
+    committee = Committee.get(Committee.number == committee_number)
     return client.post(step_url(application, 3), data=info_data(application.plan, committee.id, **overrides),
                        content_type="multipart/form-data")
 
@@ -118,13 +118,13 @@ def attach_all(client, application, hours=90):
     return client.post(step_url(application, 5), data=data, content_type="multipart/form-data")
 
 
-def fill_to_preview(client, user, plan):
-    """Log in and fill steps 1–5; returns the application, ready for 提交."""
+def fill_to_preview(client, user, plan, committee_number=3):
+    """Log in and fill steps 1–5, choosing that committee in step 3; returns the application, ready for 提交."""
     login(client, user)
     application = start(client, plan)
     assert upload_photo(client, application).status_code == 302
     sign(client, application)
-    assert fill_info(client, application).status_code == 302
+    assert fill_info(client, application, committee_number).status_code == 302
     assert pick(client, application, passed_achievement(user)).status_code == 302
     assert attach_all(client, application).status_code == 302
     return Application.get_by_id(application.id)
