@@ -129,7 +129,7 @@ def create_app(overrides=None):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.endpoint not in PUBLIC_ASSETS and current_user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"  # what a signed-in person sees is theirs alone
+            response.cache_control.no_store = True  # what a signed-in person sees is theirs alone
         return response
 
     return app
