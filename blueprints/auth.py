@@ -38,6 +38,15 @@ def _login_failed(response):
     return g.get("login_failed", False)
 
 
+def _captcha_problem(form, ip):
+    """What is wrong with the 图形验证码 this login needs; None when none is needed or it was answered right."""
+    if not accounts.captcha_required(form.username.data, ip):
+        return None
+    if captcha.solve(session.pop("captcha", None), form.captcha.data):
+        return None
+    return "图形验证码不正确，请按新图片重新输入。" if form.captcha.data else "请输入图中的图形验证码。"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=_login_failed)
 def login():
@@ -46,19 +55,17 @@ def login():
     form = LoginForm()
     ip = request.remote_addr
     if form.validate_on_submit():
-        if accounts.captcha_required(form.username.data, ip) and not captcha.solve(session.pop("captcha", None),
-                                                                                    form.captcha.data):
-            reason = "图形验证码不正确" if form.captcha.data else "请输入图形验证码"
-            accounts.record_failure(form.username.data, ip, reason)
-            form.captcha.errors = [f"{reason}，请按新图片重新输入。"]
-            g.login_failed = True
+        problem = _captcha_problem(form, ip)
+        if problem:  # the password is not even checked
+            accounts.record_failure(form.username.data, ip, "图形验证码错误")
+            form.captcha.errors = [problem]
         else:
             result = accounts.authenticate(form.username.data, form.password.data, ip=ip)
             if result.user:
                 login_user(result.user)
                 return redirect(_safe_next(request.args.get("next")))
             form.form_errors.append(result.error)
-            g.login_failed = True
+        g.login_failed = True
     form.captcha.data = ""
     return render_template("auth/login.html", form=form,
                            captcha_required=accounts.captcha_required(form.username.data, ip))

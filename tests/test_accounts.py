@@ -182,8 +182,9 @@ def test_two_failures_do_not_ask_for_a_captcha_the_third_does(client):
     assert form_errors(parse(third)) == ["登录名或密码错误。"] and asks_for_captcha(third)
 
     without = post_login(client, user.username, PASSWORD)
-    assert "请输入图形验证码，请按新图片重新输入。" in field_errors(parse(without), "captcha")
+    assert "请输入图中的图形验证码。" in field_errors(parse(without), "captcha")
     assert not is_logged_in(client)
+    assert AuditLog.select().order_by(AuditLog.id.desc()).get().detail == f"图形验证码错误（登录名 {user.username}）"
 
     wrong = solved_captcha(client)
     wrong = post_login(client, user.username, PASSWORD, captcha="ZZZZ" if wrong != "ZZZZ" else "YYYY")
