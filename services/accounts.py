@@ -131,13 +131,15 @@ def captcha_required(username, ip, at=None):
     """True when the recent failures for this login name, or from this address, call for a 图形验证码."""
     at = at or now()
     username = (username or "").strip()[:64]
+    since = at - ACCOUNT_WINDOW
     user = User.get_or_none(User.username == username)
-    since = max(at - ACCOUNT_WINDOW, user.last_login_at or at - ACCOUNT_WINDOW) if user else at - ACCOUNT_WINDOW
-    failed = LoginFailure.select().where(LoginFailure.at > since)
-    if username and failed.where(LoginFailure.username == username).count() >= ACCOUNT_CAPTCHA_AFTER:
+    if user and user.last_login_at:
+        since = max(since, user.last_login_at)
+    for_name = LoginFailure.select().where((LoginFailure.username == username) & (LoginFailure.at > since))
+    if username and for_name.count() >= ACCOUNT_CAPTCHA_AFTER:
         return True
-    recent_from_address = failed.where((LoginFailure.ip == (ip or "")) & (LoginFailure.at > at - ADDRESS_WINDOW))
-    return bool(ip) and recent_from_address.count() >= ADDRESS_CAPTCHA_AFTER
+    from_address = LoginFailure.select().where((LoginFailure.ip == ip) & (LoginFailure.at > at - ADDRESS_WINDOW))
+    return bool(ip) and from_address.count() >= ADDRESS_CAPTCHA_AFTER
 
 
 def record_failure(username, ip="", reason="密码错误", at=None):

@@ -267,6 +267,14 @@ def test_a_successful_login_starts_the_account_count_again():
     assert not captcha_required(user.username, "", at=T0 + timedelta(minutes=5))
 
 
+def test_a_recent_login_of_the_account_does_not_hide_the_failures_from_its_address():
+    user = make_applicant()
+    for i in range(ADDRESS_CAPTCHA_AFTER):
+        record_failure(f"1390000{i:04d}", ip="10.0.0.7", at=T0)
+    assert authenticate(user.username, PASSWORD, ip="10.0.0.8", at=T0 + timedelta(minutes=1)).user
+    assert captcha_required(user.username, "10.0.0.7", at=T0 + timedelta(minutes=2))
+
+
 @pytest.mark.parametrize("age, asked", [(timedelta(hours=23, minutes=59), True), (timedelta(days=1), False)])
 def test_account_failures_count_for_a_day(age, asked):
     for _ in range(ACCOUNT_CAPTCHA_AFTER):
