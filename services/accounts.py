@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import LoginFailure, Role, User, new_session_token, now
+from models import AuditLog, LoginFailure, Role, User, new_session_token, now
 from services import audit, idcard
 from services.notifications import notify
 from services.txn import atomic
@@ -93,6 +93,12 @@ def create_account(actor, *, username, real_name, password, role, mobile="", org
     return user
 
 
+def _told_today(owner):
+    """Whether the owner was already told today of an attempt to register with their number."""
+    return AuditLog.select().where((AuditLog.action == "account.register_taken") & (AuditLog.target == f"user:{owner.id}")
+                                   & (AuditLog.created_at > now() - timedelta(days=1))).exists()
+
+
 def register_applicant(*, mobile, password, real_name, id_number, ip=""):
     """Self-registration of an engineer: the mobile number is the login name.
 
@@ -113,8 +119,9 @@ def register_applicant(*, mobile, password, real_name, id_number, ip=""):
         with atomic():
             for owner in owners:
                 which = "手机号" if owner.username == mobile else "身份证号"
-                notify(owner, f"有人尝试用您的{which}注册新账号",
-                       "您已有账号，请用原手机号登录；忘记密码请联系平台管理员重置。如非本人操作，请忽略本短信。")
+                if not _told_today(owner):  # so that repeated attempts cannot flood the owner's phone
+                    notify(owner, f"有人尝试用您的{which}注册新账号",
+                           "您已有账号，请用原手机号登录；忘记密码请联系平台管理员重置。如非本人操作，请忽略本短信。")
                 audit.record(None, "account.register_taken", f"user:{owner.id}", f"{which}已注册", ip)
         return None
     with atomic():

@@ -4,7 +4,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from models import AuditLog, CaptchaChallenge, Gender, LoginFailure, Role, SmsMessage, User
+from models import AuditLog, CaptchaChallenge, Gender, LoginFailure, Role, SmsMessage, User, now
 from services import captcha
 from services.accounts import (
     ACCOUNT_CAPTCHA_AFTER,
@@ -83,6 +83,18 @@ def test_registering_a_taken_number_answers_as_for_a_new_one_and_tells_the_owner
     fresh = register(newcomer, **new_numbers)
     assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
     assert REGISTERED in taken_page and REGISTERED in newcomer.get("/login").get_data(as_text=True)
+
+
+def test_repeated_attempts_tell_the_owner_once_a_day(app):
+    owner = make_applicant(mobile="13900000001", id_number=ID_MALE)
+    for _ in range(3):
+        register(app.test_client())
+    assert SmsMessage.select().where(SmsMessage.mobile == owner.mobile).count() == 1
+    assert AuditLog.select().where(AuditLog.action == "account.register_taken").count() == 3
+
+    AuditLog.update(created_at=now() - timedelta(days=1, seconds=1)).execute()
+    register(app.test_client())
+    assert SmsMessage.select().where(SmsMessage.mobile == owner.mobile).count() == 2
 
 
 @pytest.mark.parametrize("changes, field, message", [
