@@ -3,12 +3,15 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask, abort, render_template, send_from_directory
+from flask import Flask, abort, render_template, request, send_from_directory
 from flask_htmx import HTMX
-from flask_login import LoginManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 from playhouse.db_url import connect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import User, db
 
@@ -19,6 +22,20 @@ HTMX_DIST = ROOT / "node_modules" / "htmx.org" / "dist"
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
+limiter = Limiter(key_func=get_remote_address)
+SECRET_KEY_MIN_BYTES = 32
+# Only the app's own scripts and styles (no inline script, no eval); framed only by its own pages (file previews).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+PUBLIC_ASSETS = {"static", "htmx_js"}
 
 
 def _secret_key():
@@ -36,6 +53,10 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for the one before it
 
 def sqlite_pragmas(busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
     return {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms}
+
+
+def _env_flag(name):
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def open_database(url):
@@ -69,6 +90,10 @@ def create_app(overrides=None):
         UPLOAD_TEMP_MAX_AGE=3600,  # seconds such an upload is held
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_env_flag("SESSION_COOKIE_SECURE"),
+        PREFERRED_URL_SCHEME="https" if _env_flag("SESSION_COOKIE_SECURE") else "http",
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES") or 0),
+        RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
         WTF_CSRF_TIME_LIMIT=None,
         PLATFORM_NAME="职称申报与评审管理服务平台",
     )
@@ -77,6 +102,12 @@ def create_app(overrides=None):
                           or str(Path(app.config["UPLOAD_FOLDER"]).parent / "upload-tmp"))
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("未设置 SECRET_KEY：请设置环境变量 SECRET_KEY 或 SECRET_KEY_FILE（生产环境不提供默认值）。")
+    if len(app.config["SECRET_KEY"].encode()) < SECRET_KEY_MIN_BYTES:
+        raise RuntimeError(f"SECRET_KEY 太短：至少 {SECRET_KEY_MIN_BYTES} 字节，当前 {len(app.config['SECRET_KEY'].encode())} 字节"
+                           "（可用 python3 -c 'import secrets; print(secrets.token_hex(32))' 生成）。")
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.initialize(open_database(app.config["DATABASE_URL"]))
 
@@ -94,6 +125,7 @@ def create_app(overrides=None):
     login_manager.login_message = "请先登录。"
     csrf.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
 
     from blueprints import register_blueprints
 
@@ -108,16 +140,20 @@ def create_app(overrides=None):
         return send_from_directory(HTMX_DIST, "htmx.min.js", max_age=86400)
 
     @app.after_request
-    def _vary(response):
+    def _headers(response):
         response.vary.add("HX-Request")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint not in PUBLIC_ASSETS and current_user.is_authenticated:
+            response.cache_control.no_store = True  # what a signed-in person sees is theirs alone
         return response
 
     return app
 
 
 @login_manager.user_loader
-def _load_user(user_id):
-    return User.get_or_none(User.id == int(user_id))
+def _load_user(session_token):
+    return User.get_or_none(User.session_token == session_token)
 
 
 def _register_error_pages(app):
@@ -126,6 +162,7 @@ def _register_error_pages(app):
         403: "您无权访问该页面或该记录。",
         404: "页面或记录不存在。",
         413: "上传的文件过大。",
+        429: "失败次数过多，请稍后再试。",
         500: "系统内部错误，已记录，请稍后重试。",
     }
     for code, message in messages.items():

@@ -2,6 +2,7 @@
 
 Behaviour beyond `can_*` predicates and `visible_to` scoping lives in workflow.py or services/.
 """
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -14,6 +15,10 @@ db = pw.DatabaseProxy()
 def now():
     """Naive local time; the platform serves one time zone (Asia/Shanghai)."""
     return datetime.now().replace(microsecond=0)
+
+
+def new_session_token():
+    return secrets.token_hex(32)
 
 
 class LabeledEnum(StrEnum):
@@ -310,7 +315,9 @@ class User(UserMixin, BaseModel):
     organisation = pw.ForeignKeyField(Organisation, null=True, backref="users")
     is_enabled = pw.BooleanField(default=True)
     must_change_password = pw.BooleanField(default=False)
-    locked_until = pw.DateTimeField(null=True)
+    # What flask-login keeps in the session cookie instead of the id; replaced on 退出 and on a password change,
+    # so that every cookie issued before stops working.
+    session_token = pw.CharField(max_length=64, null=True, unique=True, default=new_session_token)
     created_at = pw.DateTimeField(default=now)
     last_login_at = pw.DateTimeField(null=True)
     work_started_on = pw.DateField(null=True)  # 从事工程技术工作起始时间
@@ -319,6 +326,9 @@ class User(UserMixin, BaseModel):
     @property
     def is_active(self):
         return self.is_enabled
+
+    def get_id(self):
+        return self.session_token
 
     @property
     def is_admin(self):
@@ -403,10 +413,21 @@ class TitleRecord(BaseModel):
 
 
 class LoginFailure(BaseModel):
-    """One wrong password; five within 15 minutes lock the account."""
+    """One failed login (wrong password or 图形验证码), kept for good: the recent ones decide when to ask for a captcha."""
 
-    user = pw.ForeignKeyField(User, backref="login_failures", on_delete="CASCADE")
+    username = pw.CharField(max_length=64, index=True)  # as typed, whether or not such an account exists
+    user = pw.ForeignKeyField(User, null=True, backref="login_failures", on_delete="CASCADE")
+    ip = pw.CharField(max_length=64, default="", index=True)
     at = pw.DateTimeField(default=now, index=True)
+
+
+class CaptchaChallenge(BaseModel):
+    """One 图形验证码 shown on the login page; its answer stays on the server and is good for one try."""
+
+    token = pw.CharField(max_length=64, unique=True)
+    answer = pw.CharField(max_length=8)
+    created_at = pw.DateTimeField(default=now, index=True)
+    used = pw.BooleanField(default=False)
 
 
 # ---------------------------------------------------------------- plans
@@ -743,7 +764,7 @@ class AuditLog(BaseModel):
 
 MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
-    EducationRecord, TitleRecord, LoginFailure, ReviewPlan, PlanCommittee, PlanProfession,
+    EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
     Submission, SubmissionFile, ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
 ]

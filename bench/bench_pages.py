@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-of-at-least-32-bytes")
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 

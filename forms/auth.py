@@ -3,11 +3,13 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms import REQUIRED
+from services.accounts import PASSWORD_RULE
 
 
 class LoginForm(FlaskForm):
     username = StringField("登录名（申报人员为手机号）", validators=[DataRequired(REQUIRED)])
     password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
+    captcha = StringField("图形验证码", description="请输入图中的 4 个字符，不区分大小写。")
 
 
 class RegisterForm(FlaskForm):
@@ -16,11 +18,11 @@ class RegisterForm(FlaskForm):
     real_name = StringField("真实姓名", validators=[DataRequired(REQUIRED), Length(max=32, message="姓名不超过 32 个字。")])
     id_number = StringField("身份证号", validators=[DataRequired(REQUIRED)],
                             description="18 位居民身份证号；出生日期和性别由号码自动得出。")
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED)], description="至少 8 位，须同时包含字母和数字。")
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED)], description=PASSWORD_RULE)
     password2 = PasswordField("确认密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("当前密码", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("新密码", validators=[DataRequired(REQUIRED)], description="至少 8 位，须同时包含字母和数字。")
+    password = PasswordField("新密码", validators=[DataRequired(REQUIRED)], description=PASSWORD_RULE)
     password2 = PasswordField("确认新密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])

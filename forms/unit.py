@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms import REQUIRED, enum_select
 from models import IndustryTag, Ownership
+from services.accounts import PASSWORD_RULE
 
 
 class UnitForm(FlaskForm):
@@ -25,5 +26,5 @@ class UnitForm(FlaskForm):
 
 
 class UnitRegistrationForm(UnitForm):
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED)], description="至少 8 位，须同时包含字母和数字。")
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED)], description=PASSWORD_RULE)
     password2 = PasswordField("确认密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])

@@ -4,14 +4,14 @@ from urllib.parse import quote
 
 import pytest
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-of-at-least-32-bytes")
 
-from app import create_app, migration_router  # noqa: E402
+from app import create_app, limiter, migration_router  # noqa: E402
 from models import MODELS, Organisation, Region, Role, User, db  # noqa: E402
 from services.accounts import create_account, register_applicant  # noqa: E402
 from services.reference import seed_reference  # noqa: E402
 
-PASSWORD = "Passw0rd"
+PASSWORD = "Shaoxing2024"
 # Valid 身份证号 (GB 11643 check character), invented for the tests.
 ID_MALE = "330602198506150013"
 ID_FEMALE = "33060219900101028X"
@@ -74,9 +74,10 @@ def clear_data():
 
 @pytest.fixture(autouse=True)
 def data(app):
-    """Each test starts with the reference data only."""
+    """Each test starts with the reference data only, and no failed logins counted against any address."""
     db.connect(reuse_if_open=True)
     clear_data()
+    limiter.reset()
     seed_reference()
     yield
     db.connect(reuse_if_open=True)

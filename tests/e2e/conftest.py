@@ -68,12 +68,15 @@ def pytest_runtest_makereport(item, call):
 def page(browser, live_server, csrf_on, request):
     """A fresh browser context per test (no shared cookies), with CSRF protection on as in production.
 
-    A failing test leaves a screenshot in test-results/.
+    A failing test leaves a screenshot in test-results/; anything the Content-Security-Policy blocked fails the test.
     """
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    blocked = []
+    tab.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     yield tab
+    assert not blocked, f"被内容安全策略（CSP）拦截：{blocked}"
     if request.node.stash.get(_CALL_FAILED, False):
         SCREENSHOTS.mkdir(exist_ok=True)
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
