@@ -8,8 +8,10 @@ from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from playhouse.db_url import connect
+from werkzeug.routing import IntegerConverter
 
 from models import User, db
+from services.values import MAX_INT
 
 ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -30,6 +32,13 @@ def _secret_key():
     return None
 
 
+class IdConverter(IntegerConverter):
+    """<int:…> in URLs: a number past what an INTEGER column holds matches no route (404), not a database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(url_map, fixed_digits, min, MAX_INT if max is None else max, signed)
+
+
 def open_database(url):
     """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme."""
     if url.startswith("sqlite"):
@@ -45,6 +54,7 @@ def migration_router(database):
 
 def create_app(overrides=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=_secret_key(),

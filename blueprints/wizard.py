@@ -29,6 +29,7 @@ from models import (
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
 from services.pagination import paginate
+from services.values import whole_number, whole_numbers
 from workflow import (
     IncompleteStep,
     WorkflowError,
@@ -298,7 +299,7 @@ def score(application_id):
     claims = {}
     for item in scoring.items(rubric):
         value = request.args.get(f"score_{item.key}", "")
-        claims[item.key] = int(value) if value.isdigit() else 0
+        claims[item.key] = whole_number(value) or 0
     return render_template("wizard/_score.html", score=scoring.total(rubric, claims), plan=application.plan)
 
 
@@ -312,7 +313,7 @@ def remove_file(application_id, link_id):
         flash(str(error), "warning")
     else:
         flash("附件已移除。", "success")
-    return _go(application, request.form.get("step", application.step_reached, type=int))
+    return _go(application, whole_number(request.form.get("step")) or application.step_reached)
 
 
 # ---------------------------------------------------------------- step 4 选择相关业绩
@@ -322,7 +323,7 @@ def achievements_step(application, current):
     links = {link.achievement_id: link for link in application.achievement_links}
     problems = []
     if request.method == "POST":
-        chosen = [int(i) for i in request.form.getlist("achievement") if i.isdigit()]
+        chosen = whole_numbers(request.form.getlist("achievement"))
         evidence, refused = {}, []
         for achievement_id in chosen:
             upload = request.files.get(f"evidence_{achievement_id}")
