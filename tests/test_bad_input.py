@@ -1,10 +1,12 @@
 """Malformed input is a 400/404 or the form again with the rule in Chinese, never a 500 (issue 8): the reproductions
 the issue names, each at its boundary. tests/test_fuzz.py sends such values to every route."""
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
-from models import Achievement, Application, ApplicationStatus, Role, Stage, TitleRecord
+from models import Achievement, Application, ApplicationStatus, Publicity, Role, Stage, TitleRecord
 from services.values import MAX_INT, clean_text, read_date, whole_number
 from tests.chain_world import as_user, filed, staff, submitted
 from tests.conftest import login, make_applicant, make_unit
@@ -137,3 +139,20 @@ def test_text_pasted_with_control_characters_is_saved_without_them(client):
     response = client.post("/me/achievements/new?kind=project", data={"title": "王\x0b五的\x00项目", "role_in": "负责人\x1f"})
     assert response.status_code == 302
     assert (Achievement.get().title, Achievement.get().role_in) == ("王五的项目", "负责人")
+
+
+@pytest.mark.parametrize("unit_name, person, sheet, cell", [
+    ("越城建工集团", "王\x0b五", "越城建工集团专业技术职务任职资格申报人员公示表", "王五"),  # a vertical tab pasted from Word
+    ("某[公司]/A:B", "李四", "某_公司__A_B专业技术职务任职资格申报人员公示表", "李四"),
+    ("某公司*?\\" + "长" * 40, "=1+1\x00", "某公司___" + "长" * 25, "'=1+1"),
+])
+def test_the_publicity_sheet_exports_whatever_was_typed_into_names(client, unit_name, person, sheet, cell):
+    unit = make_unit(unit_name)
+    application = filed(open_plan(), unit, 1, unit, S.UNIT_PASSED, Stage.UNIT, name=person)
+    as_user(client, staff(Role.UNIT, unit=unit))
+    client.post("/review/publicity", data={"ids": [application.id], "starts_on": date.today().isoformat()})
+    response = client.get(f"/review/publicity/{Publicity.get().id}/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.active.title == sheet
+    assert book.active["B4"].value == cell
