@@ -179,10 +179,10 @@ def pledge_status(application_id):
     return html, (286 if application.pledge_signed_at else 200)
 
 
-@bp.route("/applications/<int:application_id>/pledge/here")
+@bp.route("/applications/<int:application_id>/pledge/here", methods=["POST"])
 @applicant_only
 def pledge_here(application_id):
-    """For people without a phone: the same signing page, on this computer."""
+    """For people without a phone: the same signing page, on this computer (a POST: it issues a new signing link)."""
     application = _own(application_id)
     try:
         token = new_pledge_link(application, current_user)
