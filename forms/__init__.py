@@ -1,6 +1,7 @@
 """WTForms classes, one module per blueprint, plus the base forms and the few field types they share."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FieldList, Form, FormField, SelectField, StringField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
 from services.values import EARLIEST, LATEST, clean_text, whole_number
@@ -14,6 +15,12 @@ def _text(value):
 
 
 class _CleanedMeta:
+    locales = ("zh",)
+
+    def get_translations(self, form):
+        """WTForms' own messages (不是有效的选项, …) in Chinese, from the catalogue it ships (no Flask-Babel here)."""
+        return DefaultMeta.get_translations(self, form)
+
     def bind_field(self, form, unbound_field, options):
         """Every field drops control characters from what is typed (a vertical tab pasted from Word, a NUL)."""
         if issubclass(unbound_field.field_class, (FieldList, FormField)):  # rows: their own fields are cleaned

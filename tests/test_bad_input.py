@@ -156,3 +156,9 @@ def test_the_publicity_sheet_exports_whatever_was_typed_into_names(client, unit_
     book = load_workbook(io.BytesIO(response.data))
     assert book.active.title == sheet
     assert book.active["B4"].value == cell
+
+
+def test_the_messages_wtforms_writes_itself_are_in_chinese(client):
+    as_user(client, user_of(Role.CONSTRUCTION_BUREAU))
+    response = client.post("/review/fees", data={"charges": "maybe", "amount": "1"})
+    assert field_errors(parse(response), "charges") == ["不是有效的选择。"]
