@@ -161,4 +161,7 @@ def test_the_publicity_sheet_exports_whatever_was_typed_into_names(client, unit_
 def test_the_messages_wtforms_writes_itself_are_in_chinese(client):
     as_user(client, user_of(Role.CONSTRUCTION_BUREAU))
     response = client.post("/review/fees", data={"charges": "maybe", "amount": "1"})
-    assert field_errors(parse(response), "charges") == ["不是有效的选择。"]
+    assert [p.text() for p in parse(response).find("fieldset").find_all("p", cls="error")] == ["不是有效的选择。"]
+    as_user(client, make_applicant())
+    response = client.post("/me/achievements/new?kind=project", data={"title": "长" * 201})
+    assert field_errors(parse(response), "title") == ["字段长度不能超过 200 个字符。"]
