@@ -3,15 +3,16 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask, abort, render_template, send_from_directory
+from flask import Flask, Request, abort, render_template, send_from_directory
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from playhouse.db_url import connect
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from models import User, db
-from services.values import MAX_INT
+from services.values import MAX_INT, clean_text
 
 ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -30,6 +31,20 @@ def _secret_key():
     if path and Path(path).is_file():
         return Path(path).read_text().strip()
     return None
+
+
+class CleanedValues(ImmutableMultiDict):
+    """Query and form values without control characters (files pass unchanged)."""
+
+    def __init__(self, mapping=None):
+        pairs = MultiDict(mapping).items(multi=True) if mapping is not None else ()
+        super().__init__([(key, clean_text(value)) for key, value in pairs])
+
+
+class CleanedRequest(Request):
+    """No NUL (which PostgreSQL refuses in text) or vertical tab pasted from Word reaches a view, a form or the database."""
+
+    parameter_storage_class = CleanedValues
 
 
 class IdConverter(IntegerConverter):
@@ -54,6 +69,7 @@ def migration_router(database):
 
 def create_app(overrides=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanedRequest
     app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(

@@ -1,20 +1,20 @@
 """WTForms classes, one module per blueprint, plus the base forms and the few field types they share."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import DateField, DecimalField, Form, SelectField, StringField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
-from services.values import EARLIEST, LATEST, clean_text, whole_number
+from services.values import EARLIEST, LATEST, whole_number
 
 REQUIRED = "此项必填。"
 
 
 def _text(value):
-    """A text field's value, cleaned; "" rather than None when the field was left out of the post."""
-    return "" if value is None else clean_text(value)
+    """A text field's value: "" rather than None when the field was left out of the post."""
+    return "" if value is None else value
 
 
-class _CleanedMeta:
+class _AppMeta:
     locales = ("zh",)
 
     def get_translations(self, form):
@@ -22,24 +22,23 @@ class _CleanedMeta:
         return DefaultMeta.get_translations(self, form)
 
     def bind_field(self, form, unbound_field, options):
-        """Every field drops control characters from what is typed (a vertical tab pasted from Word, a NUL)."""
-        if issubclass(unbound_field.field_class, (FieldList, FormField)):  # rows: their own fields are cleaned
+        """A text field left out of the post reads as "" (control characters are gone already: app.CleanedRequest)."""
+        if not issubclass(unbound_field.field_class, StringField):
             return unbound_field.bind(form=form, **options)
-        clean = _text if issubclass(unbound_field.field_class, StringField) else clean_text
-        filters = (clean, *unbound_field.kwargs.get("filters", ()))
+        filters = (_text, *unbound_field.kwargs.get("filters", ()))
         return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 
 class AppForm(FlaskForm):
-    """The base of every form posted to the app (CSRF from Flask-WTF, input cleaned)."""
+    """The base of every form posted to the app (CSRF from Flask-WTF, messages in Chinese)."""
 
-    Meta = _CleanedMeta
+    Meta = _AppMeta
 
 
 class RowForm(Form):
     """The base of a repeated row inside an AppForm (a FormField of a FieldList)."""
 
-    Meta = _CleanedMeta
+    Meta = _AppMeta
 
 
 def choice_id(value):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from models import Achievement, Application, ApplicationStatus, Publicity, Role, Stage, TitleRecord
+from models import Achievement, Application, ApplicationStatus, Publicity, ReviewAction, Role, Stage, TitleRecord
 from services.values import MAX_INT, clean_text, read_date, whole_number
 from tests.chain_world import as_user, filed, staff, submitted
 from tests.conftest import login, make_applicant, make_unit
@@ -141,10 +141,19 @@ def test_text_pasted_with_control_characters_is_saved_without_them(client):
     assert (Achievement.get().title, Achievement.get().role_in) == ("王五的项目", "负责人")
 
 
+def test_a_reason_and_a_search_outside_any_form_lose_their_control_characters_too(client):
+    application, _ = submitted(client)
+    as_user(client, staff(Role.UNIT, unit=application.unit))
+    assert client.get("/review/applications?q=张\x00三").status_code == 200  # PostgreSQL refuses NUL in text
+    client.post(f"/review/applications/{application.id}/decide", data={
+        "action": "return", "reason": "材料\x0b不全\x00", "seen": application.version})
+    assert application.actions.order_by(ReviewAction.id.desc()).first().reason == "材料不全"
+
+
 @pytest.mark.parametrize("unit_name, person, sheet, cell", [
     ("越城建工集团", "王\x0b五", "越城建工集团专业技术职务任职资格申报人员公示表", "王五"),  # a vertical tab pasted from Word
     ("某[公司]/A:B", "李四", "某_公司__A_B专业技术职务任职资格申报人员公示表", "李四"),
-    ("某公司*?\\" + "长" * 40, "=1+1\x00", "某公司___" + "长" * 25, "'=1+1"),
+    ("某公司*?\\" + "长" * 40, "=1+1\x1f", "某公司___" + "长" * 25, "'=1+1"),
 ])
 def test_the_publicity_sheet_exports_whatever_was_typed_into_names(client, unit_name, person, sheet, cell):
     unit = make_unit(unit_name)

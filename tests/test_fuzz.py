@@ -1,9 +1,10 @@
 """Hostile values on every route (issue 8): integers past 64 bits, negatives, words where numbers go, dates whose
-arithmetic overflows, sNaN, control characters, very long and non-ASCII text, missing fields — never a 5xx.
+arithmetic overflows, sNaN, control characters (NUL, which PostgreSQL refuses), very long and non-ASCII text, missing fields — never a 5xx.
 
 Every role crawls the app from its home page: the links show which routes exist for it (with real ids), the forms
 which fields each route reads. Each field then receives each hostile value while the others keep the values the page
 rendered, so a value reaches the code behind a form that is otherwise valid. Path ids get 2^63 and neighbours."""
+import io
 import re
 from collections import deque
 from datetime import date, timedelta
@@ -28,7 +29,7 @@ from models import (
 )
 from tests.chain_world import as_user, filed, place, staff, submitted
 from tests.helpers import parse
-from tests.samples import CODE_B, achievement, register_unit
+from tests.samples import CODE_B, achievement, jpeg, pdf, png, register_unit
 from tests.wizard_world import (
     attach_all,
     fill_info,
@@ -43,9 +44,12 @@ from tests.wizard_world import (
 
 BIG = str(2**63)
 # Every field gets each of CORE; the rest take turns, one per field (a form of a few fields meets them all).
-CORE = [BIG, str(2**31), "abc", "9999-12-31", "sNaN", "王\x0b五", None]  # None: the field is left out
+CORE = [BIG, str(2**31), "abc", "9999-12-31", "sNaN", "王\x0b\x00五", None]  # None: the field is left out
 OTHERS = ["-1", "0001-01-01", "Infinity", "x" * 5000, "名字\u202eé𠀀", "²", ""]
 HOSTILE = CORE[:-1] + OTHERS
+FILE = "<file>"  # a file input, in a form's fields
+HOSTILE_FILES = [(b"", "空.pdf"), (jpeg()[:-40], "截断.jpg"), (pdf(catalog=b"/OpenAction << /S /JavaScript /JS (1) >> "), "脚本.pdf"),
+                 (pdf(), "王\x0b五" + "长" * 300 + ".pdf"), (png(), "照片.jpg")]
 PATH_VALUES = {"int": [BIG, str(2**31), "9" * 5000],
                "default": ["x" * 300, "王\x0b五", "%E4%B8"]}
 QUERY_NAMES = ("page", "q", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
@@ -107,13 +111,16 @@ def _endpoint(app, url, method="GET"):
 
 
 def _fields(form):
-    """The form's fields with the value the page gives them (the first option of a select, a checked box's value)."""
+    """The form's fields with the value the page gives them (the first option of a select, a checked box's value;
+    FILE for a file input)."""
     fields = {}
     for control in [form, *form.iter()] if form is not None else []:
         name = control.attrs.get("name")
-        if not name or control.tag not in ("input", "select", "textarea") or control.attrs.get("type") == "file":
+        if not name or control.tag not in ("input", "select", "textarea"):
             continue
-        if control.tag == "select":
+        if control.attrs.get("type") == "file":
+            value = FILE
+        elif control.tag == "select":
             options = control.find_all("option")
             value = next((o.attrs.get("value", o.text()) for o in options if "selected" in o.attrs),
                          options[0].attrs.get("value", options[0].text()) if options else "")
@@ -190,13 +197,16 @@ def _build(rule, args):
 
 
 def hostile_forms(fields):
-    """Each field with the hostile values in turn, the other fields as rendered."""
+    """Each field with the hostile values (a file input: the hostile files) in turn, the other fields as rendered."""
     others = cycle(OTHERS)
-    for name in fields:
-        for value in [*CORE, next(others)]:
-            data = {k: v for k, v in fields.items() if k != name}
-            if value is not None:
-                data[name] = value
+    rendered = {name: value for name, value in fields.items() if value is not FILE}
+    for name, value in fields.items():
+        for hostile in HOSTILE_FILES if value is FILE else [*CORE, next(others)]:
+            data = {k: v for k, v in rendered.items() if k != name}
+            if isinstance(hostile, tuple):
+                data[name] = (io.BytesIO(hostile[0]), hostile[1])
+            elif hostile is not None:
+                data[name] = hostile
             yield data
 
 
@@ -205,7 +215,8 @@ def _request(client, method, url, data):
         if method == "GET":
             query = urlencode(data) if data else ""
             return client.get(url + ("?" + query if query else "")).status_code, ""
-        return client.post(url, data=data).status_code, ""
+        files = any(isinstance(value, tuple) for value in data.values())
+        return client.post(url, data=data, content_type="multipart/form-data" if files else None).status_code, ""
     except Exception as error:  # noqa: BLE001 - the app raised: a 500 in production
         return 500, f"{type(error).__name__}: {error}"[:200]
 
