@@ -6,7 +6,18 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from models import Achievement, Application, ApplicationStatus, Publicity, ReviewAction, Role, Stage, TitleRecord
+from models import (
+    Achievement,
+    AchievementKind,
+    AchievementStatus,
+    Application,
+    ApplicationStatus,
+    Publicity,
+    ReviewAction,
+    Role,
+    Stage,
+    TitleRecord,
+)
 from services.values import MAX_INT, clean_text, read_date, whole_number
 from tests.chain_world import as_user, filed, staff, submitted
 from tests.conftest import login, make_applicant, make_unit
@@ -61,6 +72,19 @@ def test_a_review_decision_from_a_page_with_a_bad_version_asks_to_reload(client,
                            data={"action": "pass", "reason": "", "seen": seen})
     assert response.status_code == 409 and "页面版本号" in response.get_data(as_text=True)
     assert Application.get_by_id(application.id).status == application.status
+
+
+@pytest.mark.parametrize("version", ["abc", str(2**63), "-1"])
+def test_an_achievement_review_from_a_page_with_a_bad_version_is_refused(client, version):
+    applicant = make_applicant()
+    applicant.organisation = make_unit()
+    applicant.save()
+    item = Achievement.create(owner=applicant, kind=AchievementKind.PROJECT, title="某工程")
+    as_user(client, staff(Role.UNIT, unit=applicant.organisation))
+    response = client.post(f"/unit/achievements/{item.id}/review", data={"action": "pass", "version": version},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "该记录已被他人处理或已修改" in response.get_data(as_text=True)
+    assert Achievement.get_by_id(item.id).status == AchievementStatus.PENDING
 
 
 @pytest.mark.parametrize("seen", ["abc", str(2**63)])

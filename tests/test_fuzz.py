@@ -137,10 +137,11 @@ def _fields(form):
 
 
 def crawl(app, client, *extra):
-    """Every page reachable by links from the home page (and `extra`): {endpoint: url}, [(endpoint, url, method, fields)].
+    """Every page reachable by links from the home page (and `extra`): {endpoint: url}, {key: (endpoint, url, method,
+    fields)}.
 
     Forms count with their action; an element with hx-get or hx-post as a form of its own name and its form's fields."""
-    pages, forms, seen, queue = {}, [], set(), deque(["/home", "/", *extra])
+    pages, forms, seen, queue = {}, {}, set(), deque(["/home", "/", *extra])
     while queue and len(seen) < MAX_PAGES:
         url = queue.popleft()
         match = _endpoint(app, url)
@@ -167,10 +168,12 @@ def crawl(app, client, *extra):
             target = _endpoint(app, action, method.upper())
             if target and target[0] not in SKIPPED:
                 fields = {**_fields(_form_of(element)), **_fields(element)}
-                forms.append((target[0], action.split("?")[0], method.upper(), fields))
-    unique = {(endpoint, method, tuple(fields)): (endpoint, action, method, fields)
-              for endpoint, action, method, fields in forms}  # one of each: every plan's edit form is the same
-    return pages, list(unique.values())
+                buttons = [{b.attrs["name"]: b.attrs.get("value", "")} for b in element.find_all("button") if "name" in b.attrs]
+                for button in buttons or [{}]:  # a form whose buttons say what to do: once per button
+                    # One of each: every plan's edit form is the same form.
+                    key = (target[0], method.upper(), tuple(fields), tuple(button.items()))
+                    forms.setdefault(key, (target[0], action.split("?")[0], method.upper(), {**fields, **button}))
+    return pages, forms
 
 
 def _form_of(element):
@@ -243,9 +246,9 @@ def test_no_hostile_value_on_any_route_gives_a_server_error(app, clients):
                     send(role, "GET", url, {name: value for name in QUERY_NAMES})
                 for path in hostile_paths(app, url):
                     send(role, "GET", path, {})
-        for endpoint, action, method, fields in forms:
-            if (endpoint, method, tuple(fields)) not in sent:
-                sent.add((endpoint, method, tuple(fields)))
+        for key, (endpoint, action, method, fields) in forms.items():
+            if key not in sent:  # forms the roles share, once
+                sent.add(key)
                 reached.add(endpoint)
                 for data in hostile_forms(fields):
                     send(role, method, action, data)
