@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask, abort, render_template, request, send_from_directory
+from flask import Flask, Request, abort, render_template, request, send_from_directory
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,9 +11,12 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 from playhouse.db_url import connect
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from models import User, db
+from services.values import MAX_INT, clean_text
 
 ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -59,6 +62,27 @@ def _env_flag(name):
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+class CleanedValues(ImmutableMultiDict):
+    """Query and form values without control characters (files pass unchanged)."""
+
+    def __init__(self, mapping=None):
+        pairs = MultiDict(mapping).items(multi=True) if mapping is not None else ()
+        super().__init__([(key, clean_text(value)) for key, value in pairs])
+
+
+class CleanedRequest(Request):
+    """No NUL (which PostgreSQL refuses in text) or vertical tab pasted from Word reaches a view, a form or the database."""
+
+    parameter_storage_class = CleanedValues
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in URLs: a number past what an INTEGER column holds matches no route (404), not a database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(url_map, fixed_digits, min, MAX_INT if max is None else max, signed)
+
+
 def open_database(url):
     """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme.
 
@@ -78,6 +102,8 @@ def migration_router(database):
 
 def create_app(overrides=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanedRequest
+    app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=_secret_key(),

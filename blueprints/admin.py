@@ -27,6 +27,7 @@ from models import (
 from services import accounts, audit, sms, workdays
 from services.pagination import paginate
 from services.txn import atomic
+from services.values import whole_number
 from workflow import WorkflowError, approve_unit, refuse_unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,8 +95,8 @@ def units():
     if status in UnitStatus._value2member_map_:
         query = query.where(Organisation.status == UnitStatus(status))
     region = request.args.get("region", "")
-    if region.isdigit():
-        query = query.where(Organisation.region == int(region))
+    if (region_id := whole_number(region)) is not None:
+        query = query.where(Organisation.region == region_id)
     q = request.args.get("q", "").strip()
     if q:
         query = query.where(Organisation.name.contains(q) | Organisation.credit_code.contains(q.upper()))

@@ -12,6 +12,7 @@ from models import Achievement, AchievementKind, AchievementStatus, EducationRec
 from services import profile, storage
 from services.pagination import paginate
 from services.txn import atomic
+from services.values import whole_number, whole_numbers
 from workflow import WorkflowError, save_achievement
 
 bp = Blueprint("applicant", __name__, url_prefix="/me")
@@ -127,7 +128,7 @@ def _edit(achievement, kind):
                 with atomic():
                     new_files = [take_upload(chosen, storage.ATTACHMENT) for chosen in form.files.data or []
                                  if chosen and chosen.filename]
-                    removed = [int(i) for i in request.form.getlist("remove_file") if i.isdigit()]
+                    removed = whole_numbers(request.form.getlist("remove_file"))
                     _fill(achievement, form, kind)
                     save_achievement(achievement, current_user, new_files, removed, ip=request.remote_addr)
             except storage.UploadError as error:
@@ -155,7 +156,8 @@ def achievement_new():
 def achievement_edit(achievement_id):
     achievement = _own_achievement(achievement_id)
     if request.method == "POST":
-        achievement.version = request.form.get("version", achievement.version, type=int)
+        version = whole_number(request.form.get("version"))
+        achievement.version = achievement.version if version is None else version
     return _edit(achievement, achievement.kind)
 
 

@@ -1,5 +1,4 @@
 """Committee offices (评委会办公室): 评审对象, 评审结果录入, and a 中评委's 推荐至高评委."""
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,6 +6,7 @@ from flask_login import current_user
 from blueprints import role_required
 from blueprints.review import detail_context, queue_page, visible_application
 from models import Application, ApplicationStatus, Role, applications_held_by
+from services.values import read_date
 from workflow import WorkflowError, forward_to_senior, record_result
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
@@ -31,10 +31,7 @@ def detail(application_id):
 def result(application_id):
     application = visible_application(application_id)
     outcome = request.form.get("result")
-    try:
-        meeting = date.fromisoformat(request.form.get("meeting_date", ""))
-    except ValueError:
-        meeting = None
+    meeting = read_date(request.form.get("meeting_date"))
     try:
         if outcome not in ("pass", "fail"):
             raise WorkflowError("请选择评审通过或评审未通过。")

@@ -1,11 +1,17 @@
-"""Stored files, served only to those allowed to see them (StoredFile.can_view)."""
-from flask import Blueprint, abort, current_app, send_file
+"""Stored files, served only to those allowed to see them (StoredFile.can_view).
+
+A file opens in the browser only inside an <img> or <iframe> of our pages (the browser says so in Sec-Fetch-Dest;
+other sites cannot frame us or send our session cookie with a subresource); a link, typed or followed, downloads it.
+Every file response is nosniff, so the browser never reads a file as anything but its checked type, and sandboxed."""
+from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user, login_required
 
 from models import StoredFile
 from services import storage
 
 bp = Blueprint("files", __name__, url_prefix="/files")
+
+EMBEDDED = {"image", "iframe", "embed", "object"}  # Sec-Fetch-Dest of a file shown inside a page
 
 
 def _send(file_id, as_attachment):
@@ -15,10 +21,16 @@ def _send(file_id, as_attachment):
     path = storage.path_of(stored, current_app.config["UPLOAD_FOLDER"])
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=stored.content_type, as_attachment=as_attachment,
+    inline = not as_attachment and request.headers.get("Sec-Fetch-Dest") in EMBEDDED
+    response = send_file(path, mimetype=stored.content_type, as_attachment=not inline,
                          download_name=stored.original_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Sec-Fetch-Dest")
+    if not (inline and stored.content_type == storage.PDF):
+        # Chrome will not run its PDF viewer under a sandbox (crbug 413851, no token re-enables it), so a PDF shown in
+        # our frame goes without; upload checks refused it if it carried JavaScript or actions (services/storage.py).
+        response.headers["Content-Security-Policy"] = "sandbox"
     return response
 
 

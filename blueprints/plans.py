@@ -21,6 +21,7 @@ from models import (
 from services import plans, scoring
 from services.checklist import DEFAULT_KINDS, KINDS, MIN_EDUCATION_HOURS
 from services.pagination import paginate
+from services.values import whole_number
 from workflow import WorkflowError, save_plan, start_application
 
 bp = Blueprint("plans", __name__)
@@ -72,8 +73,8 @@ def admin_list():
     if level in Level._value2member_map_:
         query = query.where(ReviewPlan.level == Level(level))
     year = request.args.get("year", "")
-    if year.isdigit():
-        query = query.where(ReviewPlan.year == int(year))
+    if (year_number := whole_number(year)) is not None:
+        query = query.where(ReviewPlan.year == year_number)
     years = [row.year for row in ReviewPlan.select(ReviewPlan.year).distinct().order_by(ReviewPlan.year.desc())]
     page = paginate(query, request.args.get("page"))
     counts = dict(Application.select(Application.plan, fn.COUNT(Application.id))

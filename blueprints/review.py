@@ -26,6 +26,7 @@ from models import (
 )
 from services import exports, snapshot, steps
 from services.pagination import paginate
+from services.values import read_date, whole_number, whole_numbers
 from services.workdays import publicity_end_date
 from workflow import WorkflowError, recommend, review, review_many, send_publicity, set_fee, start_publicity
 
@@ -48,8 +49,8 @@ def filtered_queue(user):
     args = request.args
     filters = {"plan": Application.plan, "profession": Application.profession}
     for name, column in filters.items():
-        if args.get(name, "").isdigit():
-            query = query.where(column == int(args[name]))
+        if (record_id := whole_number(args.get(name))) is not None:
+            query = query.where(column == record_id)
     if args.get("type") in ApplicationType._value2member_map_:
         query = query.where(Application.application_type == ApplicationType(args["type"]))
     if args.get("state") in ApplicationStatus._value2member_map_:
@@ -131,7 +132,7 @@ def decide(application_id):
 @bp.route("/applications/bulk", methods=["POST"])
 @reviewers_only
 def bulk():
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = whole_numbers(request.form.getlist("ids"))
     action, reason = request.form.get("action", ""), request.form.get("reason", "")
     if not ids:
         flash("请先勾选申报人员。", "warning")
@@ -195,7 +196,7 @@ def publicity():
     if request.method == "GET":
         form.starts_on.data = date.today()
     elif form.validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        ids = whole_numbers(request.form.getlist("ids"))
         try:
             created, skipped = start_publicity(current_user, form.starts_on.data, ids,
                                                ip=request.remote_addr or "")
@@ -215,9 +216,8 @@ def publicity():
 @unit_only
 def publicity_end():
     """The end date of a publicity starting on the chosen day (htmx, as the date changes)."""
-    try:
-        starts_on = date.fromisoformat(request.args.get("starts_on", ""))
-    except ValueError:
+    starts_on = read_date(request.args.get("starts_on"))
+    if starts_on is None:
         return "<span id=\"publicity-end\" class=\"error\">请选择有效的开始日期。</span>"
     return render_template("review/_publicity_end.html", preview=publicity_end_date(starts_on))
 

@@ -20,6 +20,7 @@ from models import (
 from services import accounts, storage, units
 from services.pagination import paginate
 from services.txn import atomic
+from services.values import whole_numbers
 from workflow import WorkflowError, pass_achievements, review_achievement
 from workflow import units as workflow_units
 
@@ -168,7 +169,7 @@ def achievement_review(achievement_id):
 @bp.route("/achievements/bulk-pass", methods=["POST"])
 @unit_only
 def achievements_bulk_pass():
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = whole_numbers(request.form.getlist("ids"))
     if not ids:
         flash("请先勾选要通过的业绩。", "warning")
     else:

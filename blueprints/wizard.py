@@ -30,6 +30,7 @@ from models import (
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
 from services.pagination import paginate
+from services.values import whole_number, whole_numbers
 from workflow import (
     IncompleteStep,
     WorkflowError,
@@ -181,10 +182,10 @@ def pledge_status(application_id):
     return html, (286 if application.pledge_signed_at else 200)
 
 
-@bp.route("/applications/<int:application_id>/pledge/here")
+@bp.route("/applications/<int:application_id>/pledge/here", methods=["POST"])
 @applicant_only
 def pledge_here(application_id):
-    """For people without a phone: the same signing page, on this computer."""
+    """For people without a phone: the same signing page, on this computer (a POST: it issues a new signing link)."""
     application = _own(application_id)
     try:
         token = new_pledge_link(application, current_user)
@@ -303,7 +304,7 @@ def score(application_id):
     claims = {}
     for item in scoring.items(rubric):
         value = request.args.get(f"score_{item.key}", "")
-        claims[item.key] = int(value) if value.isdigit() else 0
+        claims[item.key] = whole_number(value) or 0
     return render_template("wizard/_score.html", score=scoring.total(rubric, claims), plan=application.plan)
 
 
@@ -319,7 +320,7 @@ def remove_file(application_id, link_id):
         flash(str(error), "warning")
     else:
         flash("附件已移除。", "success")
-    return _go(application, request.form.get("step", application.step_reached, type=int))
+    return _go(application, whole_number(request.form.get("step")) or application.step_reached)
 
 
 # ---------------------------------------------------------------- step 4 选择相关业绩
@@ -329,7 +330,7 @@ def achievements_step(application, current):
     links = {link.achievement_id: link for link in application.achievement_links}
     problems = []
     if request.method == "POST":
-        chosen = [int(i) for i in request.form.getlist("achievement") if i.isdigit()]
+        chosen = whole_numbers(request.form.getlist("achievement"))
         own = {a.id for a in passed}
         evidence, refused = {}, []
         for achievement_id in chosen:

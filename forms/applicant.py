@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from forms import REQUIRED, ChineseDateField, enum_select
+from forms import REQUIRED, AppForm, ChineseDateField, RowForm, choice_id, enum_select
 from models import AchievementKind, Degree, Education
 
 
 # Dates use InputRequired: DataRequired would replace "日期…无效" with "此项必填" for a date that does not exist.
-class EducationRow(Form):
+class EducationRow(RowForm):
     education = enum_select("学历", Education, validators=[DataRequired(REQUIRED)])
     degree = enum_select("学位", Degree)
     school = StringField("毕业院校", validators=[DataRequired(REQUIRED), Length(max=100)])
@@ -18,7 +17,7 @@ class EducationRow(Form):
     remove = BooleanField("删除此行")
 
 
-class TitleRow(Form):
+class TitleRow(RowForm):
     name = StringField("现专业技术职务资格", validators=[DataRequired(REQUIRED), Length(max=60)],
                        description="如：助理工程师、工程师")
     profession = StringField("专业", validators=[Optional(), Length(max=60)])
@@ -26,12 +25,12 @@ class TitleRow(Form):
     remove = BooleanField("删除此行")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     """个人基本信息. Name, 身份证号, gender and birth date come from registration and are shown read-only."""
 
     work_started_on = ChineseDateField("从事工程技术工作起始时间", validators=[InputRequired(REQUIRED)],
                                        description="专业工作年限由此按实足年数自动计算。")
-    organisation = SelectField("现工作单位", coerce=int, validate_choice=False,
+    organisation = SelectField("现工作单位", coerce=choice_id, validate_choice=False,
                                description="只能选择已注册并经平台审核通过的单位；没有本单位时请联系单位人事负责人注册。")
     education = FieldList(FormField(EducationRow), min_entries=1)
     titles = FieldList(FormField(TitleRow), min_entries=0)
@@ -61,7 +60,7 @@ def achievement_form(kind, **kwargs):
     """A form with exactly the fields of this kind of achievement, labelled for it."""
     labels = KIND_LABELS[kind]
 
-    class AchievementForm(FlaskForm):
+    class AchievementForm(AppForm):
         title = StringField(labels["title"], validators=[DataRequired(REQUIRED), Length(max=200)])
         role_in = StringField(labels["role_in"], validators=[Optional(), Length(max=60)])
         started_on = ChineseDateField(labels["started_on"], validators=[Optional()])

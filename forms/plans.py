@@ -1,12 +1,11 @@
 """评审工作计划: the administrator's plan form."""
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forms import REQUIRED, ChineseDateField, enum_select
+from forms import REQUIRED, AppForm, ChineseDateField, choice_id, enum_select
 from models import Level
 from services import scoring
 from services.checklist import KINDS
@@ -45,7 +44,7 @@ def parse_years(text):
     return sorted(set(years))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AppForm):
     title = StringField("计划名称", validators=[DataRequired(REQUIRED), Length(max=200)],
                         description="如：2020年度建设工程专业高级工程师职务任职资格评审工作计划")
     year = ChineseIntegerField("年度", validators=[InputRequired(REQUIRED),
@@ -55,8 +54,8 @@ class PlanForm(FlaskForm):
     opens_on = ChineseDateField("申报开始日期", validators=[DataRequired(REQUIRED)])
     closes_on = ChineseDateField("申报截止日期", validators=[DataRequired(REQUIRED)], description="开始和截止当天均可申报。")
     requirements = TextAreaField("申报要求", validators=[Optional(), Length(max=20000)], render_kw={"rows": 8})
-    committees = CheckboxesField("受理评审委员会", coerce=int)
-    professions = CheckboxesField("可评审专业", coerce=int)
+    committees = CheckboxesField("受理评审委员会", coerce=choice_id)
+    professions = CheckboxesField("可评审专业", coerce=choice_id)
     attachments = CheckboxesField("须上传的附件", choices=list(KINDS.items()),
                                   description="申报人在第5步按本人情况上传其中适用的附件。")
     education_years = StringField("核查继续教育的年度",

@@ -1,19 +1,18 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from forms import REQUIRED, enum_select
+from forms import REQUIRED, AppForm, choice_id, enum_select
 from models import IndustryTag, Ownership
 from services.accounts import PASSWORD_RULE
 
 
-class UnitForm(FlaskForm):
+class UnitForm(AppForm):
     """The unit's own data; registration adds the contact's password."""
 
     name = StringField("单位名称", validators=[DataRequired(REQUIRED), Length(max=100, message="单位名称不超过 100 个字。")])
     credit_code = StringField("统一社会信用代码", validators=[DataRequired(REQUIRED)], description="18 位，见营业执照或登记证书。")
-    region = SelectField("所属地区", coerce=int)
+    region = SelectField("所属地区", coerce=choice_id)
     ownership = enum_select("单位性质", Ownership, blank="请选择", validators=[DataRequired(REQUIRED)])
     industry_tag = enum_select("行业类别", IndustryTag, blank="无（按所属地区受理）",
                                description="勘察设计企业、装配式建筑企业和驻沪建筑施工企业由对应的行业评委会受理。")

@@ -1,19 +1,19 @@
 """The application wizard's forms; step 3's is built per plan (its assessment years, rubric and committees)."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from forms import AppForm, choice_id
 from models import ApplicationCategory, ApplicationType, AssessmentResult, PlanProfession, Profession
 from services import scoring, steps
 from services.checklist import MIN_EDUCATION_HOURS, checklist
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(AppForm):
     photo = FileField("证件照", validators=[DataRequired("请选择照片文件。")])
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(AppForm):
     confirm = BooleanField("本人确认以上申报信息真实、准确、完整", validators=[DataRequired("请勾选确认后再提交。")])
 
 
@@ -23,7 +23,7 @@ def info_form(application, committees, **kwargs):
     years = steps.assessment_years(plan)
     rubric = steps.rubric(plan)
 
-    class InfoForm(FlaskForm):
+    class InfoForm(AppForm):
         application_type = RadioField("申报类型", choices=ApplicationType.choices(), validators=[Optional()])
         recent_degree = BooleanField("后学历（学位）取得时间不满2年")
         mid_again = BooleanField("再次通过中级申报")
@@ -32,12 +32,12 @@ def info_form(application, committees, **kwargs):
         holds_senior_title = BooleanField("已取得高级职称，又通过中级申报建设工程专业高级工程师")
         second_title = StringField("专业技术职务任职资格2", validators=[Length(max=120)],
                                    description="已取得的高级职称名称，如：高级经济师")
-        profession = SelectField("从事专业", coerce=int, validate_choice=False,
+        profession = SelectField("从事专业", coerce=choice_id, validate_choice=False,
                                  description="制作证书时打印在“专业名称”栏，取自本计划的可评审专业。")
         category = SelectField("申报类别", choices=[("", "请选择")] + ApplicationCategory.choices())
         statement = TextAreaField("本人述职", description=f"专业工作业绩情况，限 {steps.STATEMENT_LIMIT} 字以内（空白不计）。",
                                   render_kw={"rows": 10, "data-count-limit": steps.STATEMENT_LIMIT})
-        committee = SelectField("受理评审委员会", coerce=int, validate_choice=False,
+        committee = SelectField("受理评审委员会", coerce=choice_id, validate_choice=False,
                                 description="按单位所属关系确定，只列出受理您单位申报的评委会。")
         insured_outside_province = BooleanField("近1年内有省外社保缴纳记录")
         established_post = SelectField("事业单位编制情况", choices=[("", "请选择"), ("yes", "在编"), ("no", "非在编")],
@@ -67,7 +67,7 @@ def plan_professions(plan):
 
 def attachments_form(application, **kwargs):
     """上传相关附件: a file input per checklist item, and the 继续教育 hours per year the plan checks."""
-    class AttachmentsForm(FlaskForm):
+    class AttachmentsForm(AppForm):
         pass
 
     for year in application.plan.years_checked:

@@ -1,23 +1,32 @@
 """Exports as column maps (title → value function), so the same rows feed the screen, the print view and xlsx.
 
 Strings that start with = + - @ are neutralised in spreadsheets (a leading apostrophe), so a name typed as a
-formula stays text.
+formula stays text; control characters (which xlsx cannot hold) are dropped.
 """
 import io
 import json
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from models import Application
+from services.values import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_cell(value):
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def sheet_title(text):
+    """A worksheet name Excel accepts: none of [ ] : * ? / \\, no control characters, at most 31 characters."""
+    return SHEET_TITLE_FORBIDDEN.sub("_", clean_text(text))[:31].strip("'") or "Sheet1"
 
 
 def _frozen(application):
@@ -63,7 +72,7 @@ def xlsx(title, columns, items, header_lines=(), footer_lines=()):
     """An xlsx workbook (bytes) with a title row, optional lines above and below, and the table."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append([safe_cell(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in header_lines:

@@ -1,5 +1,4 @@
 """The pledge signature of wizard step 2: a PNG data URL from a finger-drawn canvas, refused when blank or near-blank."""
-import binascii
 import warnings
 from base64 import b64decode
 from fractions import Fraction
@@ -55,7 +54,7 @@ def _decode(data_url):
         )
     try:
         return b64decode(payload, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or characters outside ASCII (which b64decode refuses before decoding)
         raise SignatureError("签名数据无法解码（base64 格式错误），请重新签名。") from None
 
 

@@ -1,5 +1,10 @@
-"""Uploads: checked by content (never by name), bounded in size, stored under the instance folder with random names."""
+"""Uploads: checked by content (never by name), bounded in size, stored under the instance folder with random names.
+
+Images are decoded to the last pixel; PDFs are parsed (pypdf) and refused when they carry JavaScript, automatic
+actions or web-page code."""
 import hashlib
+import logging
+import re
 import secrets
 from dataclasses import dataclass
 from functools import partial
@@ -7,6 +12,9 @@ from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from models import StoredFile
 from services.txn import atomic, on_rollback
@@ -47,11 +55,14 @@ def sniff(data):
 
 
 def _check_image(data, content_type):
+    """verify() checks the structure (PNG checksums); load() decodes every pixel, which a truncated JPEG fails."""
     try:
         with Image.open(BytesIO(data)) as image:
             image.verify()
             if image.format not in ({"JPEG", "MPO"} if content_type == JPEG else {TYPE_LABELS[content_type]}):
                 raise UploadError("图片内容与其格式标记不符。")
+        with Image.open(BytesIO(data)) as image:
+            image.load()
     except Image.DecompressionBombError:
         raise UploadError("图片像素数过大（疑似异常文件），请缩小图片尺寸后重新上传。") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
@@ -72,7 +83,59 @@ def check(data, filename, rule):
         _check_image(data, content_type)
     elif b"%%EOF" not in data[-2048:]:
         raise UploadError(f"PDF 文件“{filename}”不完整（缺少文件结束标记），请重新导出后上传。")
+    else:
+        _check_pdf(data, filename)
     return content_type
+
+
+# Keys whose presence means the PDF runs something when opened or used: JavaScript (/JS, the /JavaScript name tree),
+# additional actions on open/close/page/field events (/AA); and actions (/S) that run scripts or programs.
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA"}
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+# Web-page code where a browser sniffing the type would look (the first 1024 bytes): a PDF/HTML polyglot. Further
+# in, a browser never looks: files are served as their checked type with nosniff (blueprints/files.py).
+WEB_CODE = re.compile(rb"<\s*(!doctype|html|head|body|script|iframe|svg|object|embed)\b", re.IGNORECASE)
+SNIFFED_BYTES = 1024
+
+
+def _check_pdf(data, filename):
+    """A PDF that pypdf parses to at least one page, with no active content and no web-page code where it is sniffed."""
+    found = WEB_CODE.search(data, 0, SNIFFED_BYTES)
+    if found:
+        raise UploadError(f"PDF 文件“{filename}”中夹带网页代码（{found.group(0).decode('latin-1')}…），不予接收。")
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        if not len(reader.pages):
+            raise UploadError(f"PDF 文件“{filename}”没有页面，请重新导出后上传。")
+        active = _active_content(reader.trailer)
+    except UploadError:
+        raise
+    except FileNotDecryptedError:
+        raise UploadError(f"PDF 文件“{filename}”设有打开密码，请去除密码后重新上传。") from None
+    except Exception as error:  # noqa: BLE001 - whatever a malformed PDF makes the parser raise, the file is refused
+        logging.getLogger(__name__).info("PDF refused: %r", error)
+        raise UploadError(f"PDF 文件“{filename}”无法解析（{type(error).__name__}），请用正规软件重新导出后上传。") from None
+    if active:
+        raise UploadError(f"PDF 文件“{filename}”含有脚本或自动执行的动作（{active}），不予接收。请打印为 PDF 后重新上传。")
+
+
+def _active_content(trailer):
+    """The first key or action of the document (walked from its trailer) that runs something, or None."""
+    seen, stack = set(), [trailer]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if ACTIVE_KEYS & set(node) or node.get("/S") in ACTIVE_ACTIONS:
+                return next(iter(ACTIVE_KEYS & set(node)), None) or str(node.get("/S"))
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return None
 
 
 def folder(upload_root):

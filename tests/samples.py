@@ -29,9 +29,34 @@ def _padded(head, tail, size):
     return head + b"0" * (size - len(head) - len(tail)) + tail
 
 
-def pdf(size=None):
-    """A PDF (by content) of exactly `size` bytes."""
-    return _padded(b"%PDF-1.4\n1 0 obj <<>> endobj\n%", b"\n%%EOF\n", size)
+def pdf_file(objects, head=b""):
+    """A PDF of these numbered objects (1 is the catalog) with its cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + head), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf(size=None, catalog=b"", page=b"", objects=(), head=b""):
+    """A one-page PDF that pypdf parses, of exactly `size` bytes (an unused stream fills the difference).
+
+    `catalog` and `page` add entries to those dictionaries, `objects` more objects (numbered from 5), `head` bytes
+    right after the header."""
+    def build(padding):
+        return pdf_file([b"<< /Type /Catalog /Pages 2 0 R %s>>" % catalog,
+                          b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s>>" % page,
+                          b"<< /Length %d >>\nstream\n%s\nendstream" % (padding, b"0" * padding), *objects], head)
+    padding = 0
+    while size is not None and len(build(padding)) != size:
+        padding += size - len(build(padding))
+        assert padding >= 0, f"a PDF cannot be as small as {size} bytes"
+    return build(padding)
 
 
 def _image(fmt, size):

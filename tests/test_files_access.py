@@ -104,17 +104,29 @@ def test_a_row_whose_bytes_are_gone_is_404_not_500(app, world):
     assert fetch(app, world["person"], f"/files/{world['attachment'].id}").status_code == 404
 
 
-def test_headers_keep_the_file_private_and_say_how_to_show_it(app, world):
+@pytest.mark.parametrize("kind, path, dest, disposition, sandbox", [
+    ("image", "/files/{id}", "image", "inline", True),  # an <img> of our page
+    ("pdf", "/files/{id}", "iframe", "inline", False),  # our preview frame: Chrome shows no PDF under a sandbox
+    ("pdf", "/files/{id}", "document", "attachment", True),  # a link followed or typed
+    ("image", "/files/{id}", "document", "attachment", True),
+    ("pdf", "/files/{id}", None, "attachment", True),  # a browser that does not say
+    ("pdf", "/files/{id}/download", "iframe", "attachment", True),
+    ("image", "/files/{id}/download", "image", "attachment", True),
+])
+def test_a_file_opens_only_inside_our_pages_and_downloads_otherwise(app, world, kind, path, dest, disposition, sandbox):
+    stored = world["attachment"] if kind == "image" else storage.save(
+        pdf(), "中标通知书.pdf", storage.ATTACHMENT, app.config["UPLOAD_FOLDER"], world["person"])
+    AchievementFile.get_or_create(achievement=world["achievement"], file=stored)
     client = app.test_client()
     login(client, world["person"])
-    inline = client.get(f"/files/{world['attachment'].id}")
-    download = client.get(f"/files/{world['attachment'].id}/download")
+    response = client.get(path.format(id=stored.id), headers={"Sec-Fetch-Dest": dest} if dest else {})
 
-    assert inline.headers["X-Content-Type-Options"] == "nosniff"
-    assert "no-store" in inline.headers["Cache-Control"] and "private" in inline.headers["Cache-Control"]
-    assert inline.headers["Content-Disposition"].startswith("inline")
-    assert download.headers["Content-Disposition"].startswith("attachment")
-    assert "filename*=UTF-8''%E4%B8%AD%E6%A0%87" in download.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].startswith(disposition)
+    assert "filename*=UTF-8''%E4%B8%AD%E6%A0%87" in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
+    assert (response.headers.get("Content-Security-Policy") == "sandbox") is sandbox
+    assert response.mimetype == stored.content_type
 
 
 def test_bytes_are_kept_under_the_upload_folder_with_random_names_not_under_static(app, world):

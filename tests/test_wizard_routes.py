@@ -234,10 +234,26 @@ def test_next_on_the_pledge_waits_for_the_signature(client, application):
 
 def test_signing_on_this_computer_comes_back_to_step_3(client, application):
     upload_photo(client, application)
-    response = client.get(f"/applications/{application.id}/pledge/here")
+    assert client.get(f"/applications/{application.id}/pledge/here").status_code == 405  # a GET changes nothing
+    response = client.post(f"/applications/{application.id}/pledge/here")
     assert response.status_code == 302 and "back=1" in response.headers["Location"]
     signed = client.post(response.headers["Location"], data={"signature": signature_data_url()})
     assert redirected_to(signed, 3, application)
+
+
+def test_signing_on_this_computer_is_a_form_of_its_own_with_a_csrf_token(app, client, application):
+    upload_photo(client, application)
+    page = parse(client.get(step_url(application, 2)))
+    form = page.find("form", action=f"/applications/{application.id}/pledge/here")
+    assert form.attrs["method"] == "post" and form.find("input", name="csrf_token")
+    assert form.parent.tag != "form" and form.find("form") is None
+    token = fresh(application).pledge_token
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/applications/{application.id}/pledge/here").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert fresh(application).pledge_token == token
 
 
 # ---------------------------------------------------------------- step 3 填写申报信息
@@ -574,7 +590,7 @@ def test_a_submitted_application_is_read_only(client, user, plan):
         pick(client, application, passed_achievement(user, "新业绩")),
         attach_all(client, application, hours=200),
         submit(client, application),
-        client.get(f"/applications/{application.id}/pledge/here"),
+        client.post(f"/applications/{application.id}/pledge/here"),
         client.post(f"/applications/{application.id}/files/{submitted.files.first().id}/remove", data={"step": "5"}),
     ]
     assert all(r.status_code == 302 for r in attempts)
@@ -596,7 +612,7 @@ def test_a_submitted_application_is_read_only(client, user, plan):
 def urls(application):
     base = f"/applications/{application.id}"
     return [("get", base), *[("get", step_url(application, n)) for n in range(1, 8)],
-            ("post", step_url(application, 3)), ("get", f"{base}/pledge/status"), ("get", f"{base}/pledge/here"),
+            ("post", step_url(application, 3)), ("get", f"{base}/pledge/status"), ("post", f"{base}/pledge/here"),
             ("get", f"{base}/score"), ("post", f"{base}/files/1/remove")]
 
 

@@ -21,8 +21,9 @@ from models import (
 )
 from tests import photos
 from tests.conftest import ID_MALE, login, make_applicant, make_unit
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 # 自评 claims on the default rubric (services/scoring.DEFAULT_RUBRIC) that total exactly one point under and at 105.
 CLAIMS_104 = {"degree_master": 1, "work_year": 15, "project_member": 3, "project_lead": 2}  # 20 + 30 + 24 + 30
 CLAIMS_105 = {"degree_bachelor": 1, "education_year": 3, "work_year": 15, "project_lead": 3}  # 15 + 15 + 30 + 45

@@ -12,6 +12,7 @@ from models import (
 from services import audit
 from services.notifications import notify
 from services.txn import atomic
+from services.values import whole_number
 from workflow import CHANGED, WorkflowError, require_reason
 
 
@@ -54,10 +55,9 @@ def review_achievement(achievement, actor, action, reason="", version=None, ip="
     if action == "return":
         reason = require_reason(reason, "退回")
     new_status = AchievementStatus.PASSED if action == "pass" else AchievementStatus.RETURNED
-    try:
-        version = achievement.version if version is None else int(version)
-    except ValueError:
-        raise WorkflowError(CHANGED) from None
+    version = achievement.version if version is None else whole_number(version)
+    if version is None:  # not a version this page could have shown
+        raise WorkflowError(CHANGED)
     with atomic():
         updated = Achievement.update(status=new_status).where(
             (Achievement.id == achievement.id) & (Achievement.status == AchievementStatus.PENDING)

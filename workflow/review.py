@@ -17,6 +17,7 @@ from models import (
 from services import audit, routing
 from services.notifications import notify
 from services.txn import atomic
+from services.values import clean_text, whole_number
 from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
 
@@ -26,7 +27,7 @@ def _move(application, actor, action, reason="", seen=None, ip="", **changes):
 
     Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
     """
-    seen = application.version if seen is None else int(seen)
+    seen = application.version if seen is None else seen
     level = application.stage.value if application.stage else Role.APPLICANT.value
     changes.setdefault("updated_at", now())
     updated = Application.update(version=Application.version + 1, **changes).where(
@@ -41,6 +42,16 @@ def _move(application, actor, action, reason="", seen=None, ip="", **changes):
     for name, value in changes.items():
         setattr(application, name, value)
     application.version = seen + 1
+
+
+def _version_seen(seen):
+    """The version of the application the actor's page showed (a form's `seen`), or None when the form had none."""
+    if seen is None or isinstance(seen, int):
+        return seen
+    version = whole_number(seen)
+    if version is None:
+        raise WorkflowError(f"页面版本号“{clean_text(seen)[:20]}”无效，请刷新页面后重试。")
+    return version
 
 
 def _hand_to(application, stage):
@@ -61,10 +72,11 @@ def review(application, actor, action, reason="", seen=None, ip=""):
     """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
     if action not in REVIEW_ACTIONS:
         raise WorkflowError("未知的审查操作。")
+    seen = _version_seen(seen)
     allowed = application.can_review(actor) or (action != "pass" and application.can_object(actor))
     if application.stage not in (Stage.UNIT, *routing.BUREAU_STAGES) or not allowed:
         current = reload(application)
-        if current.version != application.version or (seen is not None and int(seen) != current.version):
+        if current.version != application.version or (seen is not None and seen != current.version):
             raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
         raise WorkflowError(f"您不能审查该申报（当前：{where(application)}）。")
     bureau = application.stage in routing.BUREAU_STAGES
@@ -170,6 +182,7 @@ def recommend(actor, ip=""):
 def record_result(application, actor, passed, meeting_date, reason="", seen=None, today=None, ip=""):
     """The committee's result per applicant; a 中评委's pass of a senior applicant is its recommendation (中推高)."""
     today = today or date.today()
+    seen = _version_seen(seen)
     if application.status != ApplicationStatus.AT_COMMITTEE or not application.can_review(actor):
         current = reload(application)
         raise WorkflowError(APPLICATION_CHANGED.format(where(current)))

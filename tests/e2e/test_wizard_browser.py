@@ -110,18 +110,20 @@ def sign_on_phone(phone, link):
     confirm = phone.get_by_role("button", name="确认签名")
     confirm.click()
     expect(phone.get_by_role("alert")).to_contain_text("未收到签名")
-
-    pad = phone.locator("#signature-pad")
-    box = pad.bounding_box()
-    for stroke in STROKES:
-        points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in stroke]
-        phone.mouse.move(*points[0])
-        phone.mouse.down()
-        for point in points[1:]:
-            phone.mouse.move(*point, steps=8)
-        phone.mouse.up()
+    draw_signature(phone)
     confirm.click()
     expect(phone.get_by_role("status")).to_have_text("签名成功。请回到电脑上继续填写申报（页面会自动更新）。")
+
+
+def draw_signature(page):
+    box = page.locator("#signature-pad").bounding_box()
+    for stroke in STROKES:
+        points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=8)
+        page.mouse.up()
 
 
 def signing_link(page):
@@ -259,3 +261,16 @@ def test_the_wizard_works_without_javascript(page_without_js, phone, world):
     next_step(page)
     expect_step(page, 4, "选择相关业绩")
     expect(page.get_by_role("checkbox", name=world["single"].title)).to_be_visible()
+
+
+def test_an_applicant_without_a_phone_signs_with_the_mouse_and_comes_back_to_step_3(page, world):
+    problems = console_problems(page)
+    log_in_and_apply(page, world)
+    upload_photo(page, world)
+    page.get_by_role("button", name="在本电脑上签名").click()  # a POST with its CSRF token: it issues a signing link
+    expect(page.get_by_role("heading", name="专业技术资格申报材料真实性保证书")).to_be_visible()
+    draw_signature(page)
+    page.get_by_role("button", name="确认签名").click()
+    expect_step(page, 3, "填写申报信息")
+    expect(page.get_by_text("个人承诺已签署。")).to_be_visible()
+    assert problems == []
