@@ -209,7 +209,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     expect(page.locator("main .status")).to_have_text("评审通过")
     timeline = page.locator("table.timeline")
     expect(column(timeline, "操作")).to_have_text(
-        ["提交", "退回", "修改后重新提交", "通过", "资格公示", "报送", "审查通过", "审核推荐", "审查通过",
+        ["提交（第 1 次提交）", "退回", "修改后重新提交（第 2 次提交）", "通过", "资格公示", "报送", "审查通过", "审核推荐", "审查通过",
          "审核推荐", "评审通过"])
     expect(column(timeline, "环节")).to_have_text(
         ["申报人员", unit_name, "申报人员", unit_name, unit_name, unit_name, CONSTRUCTION, CONSTRUCTION, HR, HR,
