@@ -120,6 +120,7 @@ def test_admin_assigns_a_bureau_account_whose_holder_must_change_the_password(pa
     log_in(page, "admin", DEMO_PASSWORD)
     menu(page).get_by_role("link", name="账号管理").click()
     page.get_by_role("link", name="新建统一分配账号").click()
+    page.wait_for_load_state()  # htmx must be running before the role changes, or the change reloads nothing
 
     organisation = page.get_by_label("所属机构")
     expect(organisation.locator("option")).to_have_text(["市直 · 绍兴市人才交流中心"])

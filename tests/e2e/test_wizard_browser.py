@@ -116,6 +116,7 @@ def sign_on_phone(phone, link):
 
 
 def draw_signature(page):
+    page.wait_for_load_state()  # the pad listens only once app.js has run; on a busy machine the heading shows first
     box = page.locator("#signature-pad").bounding_box()
     for stroke in STROKES:
         points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in stroke]
