@@ -1,0 +1,150 @@
+"""The documents of 附件3 as PDF: the 评审表 (from the frozen snapshot) and the 资料袋封面; one function per document.
+
+Every page of a 评审表 is stamped afterwards with the watermark, 第 N 页 共 M 页 and the document number, drawn
+with reportlab in the same embedded font, so the count is the real one.
+"""
+import base64
+import io
+import json
+
+import segno
+from flask import current_app, render_template, url_for
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from models import ApplicationType, Level, ReviewAction, Stage, StoredFile
+from services import pdf, routing, storage
+
+DOCUMENT_TITLE = "专业技术职务任职资格评审表"
+UNREGISTERED = "未登记"
+
+
+def copies(application):
+    """打印份数: 3, or 4 for an interview candidate of a plan with interviews (附件3)."""
+    return 4 if application.plan.has_interviews and application.interview_candidate else 3
+
+
+def stamping_stages(application):
+    """The levels that give an opinion on the 评审表 and stamp it, in order (the application's route)."""
+    stages = [Stage.UNIT]
+    if application.unit_id and application.unit.goes_through_talent_centre:
+        stages.append(Stage.TALENT_CENTRE)
+    stages += [Stage.CONSTRUCTION_BUREAU, Stage.HR_BUREAU]
+    if application.committee_id and (application.plan.level == Level.MID or application.profession_id):
+        committee = routing.after_hr_bureau(application)
+        stages.append(committee)
+        if committee == Stage.COMMITTEE and application.plan.level == Level.SENIOR:
+            stages.append(Stage.SENIOR_COMMITTEE)
+    return stages
+
+
+# The decisions that are a level's opinion (报送, 公示 and 审核推荐 only move the application on).
+OPINIONS = ("pass", "return", "refuse", "result_pass", "result_fail")
+
+
+def opinions(application):
+    """[(stage, its latest opinion, a ReviewAction, or None)] for each stamping level."""
+    latest = {}
+    for action in application.actions.where(ReviewAction.action.in_(OPINIONS)).order_by(ReviewAction.id):
+        latest[action.level] = action
+    return [(stage, latest.get(stage.value)) for stage in stamping_stages(application)]
+
+
+def _photo_uri(data):
+    photo = data.get("photo")
+    stored = StoredFile.get_or_none(StoredFile.id == photo["id"]) if photo else None
+    if stored is None:
+        return None
+    path = storage.path_of(stored, current_app.config["UPLOAD_FOLDER"])
+    if not path.is_file():
+        return None
+    return f"data:{stored.content_type};base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def verify_url(number):
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("documents.verify", document_number=number)
+    return url_for("documents.verify", document_number=number, _external=True)
+
+
+def _qr_uri(url):
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=4, border=2)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _stamp(content, number, watermark):
+    """Each page of `content` with the diagonal watermark, 第 N 页 共 M 页 and the document number."""
+    reader = PdfReader(io.BytesIO(content))
+    total = len(reader.pages)
+    overlay_out = io.BytesIO()
+    sheet = canvas.Canvas(overlay_out, pagesize=A4, invariant=1)
+    width, height = A4
+    for page in range(1, total + 1):
+        sheet.saveState()
+        sheet.setFillGray(0.5)
+        sheet.setFillAlpha(0.15)
+        sheet.setFont("hei", 40)
+        sheet.translate(width / 2, height / 2)
+        sheet.rotate(45)
+        sheet.drawCentredString(0, 0, watermark)
+        sheet.restoreState()
+        sheet.setFont("song", 9)
+        sheet.drawCentredString(width / 2, 28, f"第 {page} 页 共 {total} 页")
+        sheet.drawRightString(width - 50, 28, f"编号：{number}")
+        sheet.showPage()
+    sheet.save()
+    overlay = PdfReader(io.BytesIO(overlay_out.getvalue()))
+    writer = PdfWriter(clone_from=reader)
+    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(stamp)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def review_form_context(application, issue=None):
+    data = json.loads(application.snapshot or "{}")
+    number = issue.number if issue else UNREGISTERED
+    info = data.get("info", {})
+    return {
+        "data": data, "applicant": data.get("applicant", {}), "info": info, "number": number,
+        "types": [(kind.label, kind.label == info.get("application_type")) for kind in ApplicationType],
+        "photo": _photo_uri(data), "opinions": opinions(application), "copies": copies(application),
+        "qr": _qr_uri(verify_url(number)) if issue else None, "title": DOCUMENT_TITLE,
+        "platform": current_app.config["PLATFORM_NAME"],
+    }
+
+
+def review_form_pdf(application, issue=None):
+    """One 评审表 of `application` from its frozen snapshot; `issue` (a DocumentIssue) gives the number and QR code."""
+    context = review_form_context(application, issue)
+    content = pdf.render(render_template("documents/review_form.html", **context))
+    watermark = current_app.config.get("DOCUMENT_WATERMARK") or context["platform"]
+    return _stamp(content, context["number"], watermark)
+
+
+def cover_pdf(applications, numbers):
+    """One A4 资料袋封面 per application, large type; `numbers` maps application id → roster 序号."""
+    covers = []
+    for application in applications:
+        data = json.loads(application.snapshot or "{}")
+        covers.append({"name": data.get("applicant", {}).get("name", application.applicant.real_name),
+                       "level": f"{application.plan.level.label}（{application.plan.level.title_name}）",
+                       "profession": data.get("info", {}).get("profession", ""),
+                       "unit": data.get("applicant", {}).get("unit", ""),
+                       "committee": data.get("info", {}).get("committee", ""),
+                       "number": numbers.get(application.id, "")})
+    return pdf.render(render_template("documents/cover.html", covers=covers))
+
+
+def merge_pdfs(documents):
+    """One PDF of the pages of `documents` (bytes each), in order."""
+    writer = PdfWriter()
+    for content in documents:
+        writer.append(PdfReader(io.BytesIO(content)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,167 @@
+"""The 评审表 PDF and 资料袋封面: content from the snapshot, embedded fonts, who may download, issued versions."""
+import hashlib
+import io
+import shutil
+import subprocess
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image
+from pypdf import PdfReader
+
+from models import Application, DocumentIssue, Role
+from services import documents
+from tests.chain_world import as_user, decide, publicise_and_send, staff, submitted
+from tests.conftest import make_applicant
+
+STATEMENT = ("本人长期从事房屋建筑工程施工技术管理工作，负责多项重点工程的施工组织设计与质量控制，"
+             "主持编制专项施工方案并组织实施，解决了深基坑支护与大体积混凝土温控等技术难题。") * 12
+WATERMARK = "职称申报与评审管理服务平台"
+
+
+def through_hr_bureau(client, **kwargs):
+    """An application passed by its unit, the 建设主管部门 and the 人力社保部门, now at its committee."""
+    application, applicant = submitted(client, info={"statement": STATEMENT[:1000]}, **kwargs)
+    unit = staff(Role.UNIT, unit=application.unit)
+    as_user(client, unit)
+    decide(client, application, "pass", "单位同意推荐")
+    publicise_and_send(client, unit, application)
+    for role, opinion in ((Role.CONSTRUCTION_BUREAU, "建设局审查符合条件"), (Role.HR_BUREAU, "人社局审查通过")):
+        as_user(client, staff(role))
+        decide(client, application, "pass", opinion)
+        client.post("/review/recommend")
+    return Application.get_by_id(application.id), applicant
+
+
+def embedded_characters(reader):
+    """Every character the PDF's embedded fonts map (fontTools' cmap of each FontFile2)."""
+    found = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptors = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for descriptor in descriptors:
+                file = descriptor.get("/FontDescriptor", {}).get("/FontFile2")
+                if file is None:
+                    continue
+                ttf = TTFont(io.BytesIO(file.get_object().get_data()))
+                glyphs = {glyph for table in ttf["cmap"].tables for glyph in table.cmap.values()}
+                found |= {chr(code) for code, glyph in (ttf.getBestCmap() or {}).items() if glyph in glyphs}
+                found |= _to_unicode(font)
+    return found
+
+
+def _to_unicode(font):
+    """Characters of a subset font, read from its ToUnicode map (a subset's own cmap is by glyph code)."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return set()
+    text = stream.get_object().get_data().decode("latin-1")
+    chars = set()
+    for token in text.split("<")[1:]:
+        value = token.split(">")[0]
+        if len(value) == 4:
+            chars.add(chr(int(value, 16)))
+    return chars
+
+
+def test_the_review_form_carries_the_snapshot_the_opinions_and_the_watermark_on_every_page(client, app):
+    application, applicant = through_hr_bureau(client)
+    as_user(client, applicant)
+    response = client.get(f"/applications/{application.id}/review-form.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    content = response.data
+    issue = DocumentIssue.get(DocumentIssue.application == application)
+    assert issue.sha256 == hashlib.sha256(content).hexdigest() and issue.issued_by_id == applicant.id
+
+    reader = PdfReader(io.BytesIO(content))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2, "a 1000-character 述职 runs onto a second page"
+    for number, text in enumerate(pages, 1):
+        assert WATERMARK in text and f"第 {number} 页 共 {len(pages)} 页" in text and issue.number in text
+    text = "".join(pages)
+    flat = "".join(text.split())
+    for expected in (applicant.real_name, applicant.id_number, "单位同意推荐", "建设局审查符合条件", "人社局审查通过",
+                     "打印3份", "盖章处"):
+        assert expected in flat
+    assert STATEMENT[:1000] in flat, "the whole 述职 is printed, nothing cut off at a page's end"
+
+    missing = {c for c in flat if c.isprintable()} - embedded_characters(reader)
+    assert not missing, f"characters without an embedded font: {sorted(missing)}"
+
+
+def test_the_first_page_renders_and_is_not_blank(client, app, tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    application, applicant = through_hr_bureau(client)
+    as_user(client, applicant)
+    (tmp_path / "form.pdf").write_bytes(client.get(f"/applications/{application.id}/review-form.pdf").data)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "form.pdf"),
+                    str(tmp_path / "page")], check=True)
+    image = Image.open(tmp_path / "page.png").convert("L")
+    dark = sum(1 for value in image.getdata() if value < 128)
+    assert dark > image.width * image.height * 0.01
+
+
+def test_who_may_download_the_review_form(client):
+    application, applicant = submitted(client)
+    as_user(client, applicant)
+    assert client.get(f"/applications/{application.id}/review-form.pdf").status_code == 403, "not passed yet"
+    application, applicant = through_hr_bureau(client, mobile="13900000002", unit_name="越城二建")
+    cases = [
+        (applicant, 200),
+        (make_applicant("13900000009", name="李四"), 403),
+        (staff(Role.UNIT, unit=application.unit), 200),
+        (staff(Role.HR_BUREAU), 200),
+        (staff(Role.COMMITTEE_OFFICE, committee_number=3), 200),
+        (staff(Role.HR_BUREAU, region="柯桥区"), 403),
+    ]
+    for user, status in cases:
+        as_user(client, user)
+        assert client.get(f"/applications/{application.id}/review-form.pdf").status_code == status, user.username
+    assert DocumentIssue.select().count() == 4
+
+
+def test_the_public_check_confirms_the_number_and_the_hash(client, app):
+    application, applicant = through_hr_bureau(client)
+    as_user(client, applicant)
+    content = client.get(f"/applications/{application.id}/review-form.pdf").data
+    issue = DocumentIssue.get()
+    client.post("/logout")
+    page = client.get(f"/verify/documents/{issue.number}?sha256={hashlib.sha256(content).hexdigest()}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "与登记一致" in text and issue.sha256 in text
+    assert applicant.id_number not in text
+    wrong = client.get(f"/verify/documents/{issue.number}?sha256={'0' * 64}").get_data(as_text=True)
+    assert "不一致" in wrong
+    assert client.get("/verify/documents/2026-000001-ABCDEF").status_code == 404
+
+
+def test_copies_are_three_or_four_for_an_interview_candidate(client):
+    application, applicant = through_hr_bureau(client)
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    as_user(client, office)
+    assert "打印 3 份" in client.get(f"/applications/{application.id}/review-form").get_data(as_text=True)
+    client.post(f"/applications/{application.id}/interview", data={"candidate": "1"})
+    assert not Application.get_by_id(application.id).interview_candidate, "the plan has no interviews"
+    application.plan.has_interviews = True
+    application.plan.save()
+    client.post(f"/applications/{application.id}/interview", data={"candidate": "1"})
+    assert Application.get_by_id(application.id).interview_candidate
+    assert "打印 4 份" in client.get(f"/applications/{application.id}/review-form").get_data(as_text=True)
+    as_user(client, staff(Role.HR_BUREAU))
+    client.post(f"/applications/{application.id}/interview", data={"candidate": "0"})
+    assert Application.get_by_id(application.id).interview_candidate, "only the office holding it marks it"
+
+
+def test_covers_one_page_each_with_the_roster_number_and_merged(client, app):
+    first, _ = submitted(client)
+    second, _ = submitted(client, mobile="13900000002", unit_name="越城二建")
+    with app.test_request_context():
+        covers = documents.cover_pdf([first, second], {first.id: 7, second.id: 8})
+        merged = documents.merge_pdfs([covers, covers])
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(covers)).pages]
+    assert len(pages) == 2
+    assert first.applicant.real_name in pages[0] and "7" in pages[0] and "越城建工集团" in pages[0]
+    assert "越城二建" in pages[1] and "8" in pages[1]
+    assert len(PdfReader(io.BytesIO(merged)).pages) == 4
