@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from models import Application, DocumentIssue, Role
 from services import documents
 from tests.chain_world import as_user, decide, publicise_and_send, staff, submitted
-from tests.conftest import make_applicant
+from tests.conftest import ID_FEMALE, make_user
 
 STATEMENT = ("本人长期从事房屋建筑工程施工技术管理工作，负责多项重点工程的施工组织设计与质量控制，"
              "主持编制专项施工方案并组织实施，解决了深基坑支护与大体积混凝土温控等技术难题。") * 12
@@ -103,14 +103,17 @@ def test_the_first_page_renders_and_is_not_blank(client, app, tmp_path):
     assert dark > image.width * image.height * 0.01
 
 
-def test_who_may_download_the_review_form(client):
+def test_who_may_download_the_review_form(client, app):
     application, applicant = submitted(client)
     as_user(client, applicant)
     assert client.get(f"/applications/{application.id}/review-form.pdf").status_code == 403, "not passed yet"
-    application, applicant = through_hr_bureau(client, mobile="13900000002", unit_name="越城二建")
+    client.post("/logout")
+    with app.app_context():
+        application, applicant = through_hr_bureau(client, mobile="13900000002", unit_name="越城二建",
+                                                   person={"id_number": ID_FEMALE, "name": "李梅"})
     cases = [
         (applicant, 200),
-        (make_applicant("13900000009", name="李四"), 403),
+        (make_user(Role.APPLICANT, "13900000009"), 403),
         (staff(Role.UNIT, unit=application.unit), 200),
         (staff(Role.HR_BUREAU), 200),
         (staff(Role.COMMITTEE_OFFICE, committee_number=3), 200),
@@ -156,8 +159,9 @@ def test_copies_are_three_or_four_for_an_interview_candidate(client):
 
 def test_covers_one_page_each_with_the_roster_number_and_merged(client, app):
     first, _ = submitted(client)
-    second, _ = submitted(client, mobile="13900000002", unit_name="越城二建")
     with app.test_request_context():
+        second, _ = submitted(client, mobile="13900000002", unit_name="越城二建",
+                              person={"id_number": ID_FEMALE, "name": "李梅"})
         covers = documents.cover_pdf([first, second], {first.id: 7, second.id: 8})
         merged = documents.merge_pdfs([covers, covers])
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(covers)).pages]

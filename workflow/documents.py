@@ -9,7 +9,7 @@ from workflow import WorkflowError
 
 
 def _new_number(application):
-    """年度-申报号-随机: unique, and not guessable, since the public check page names the applicant."""
+    """年度-申报号-随机: unique, and not guessable, so the public check page answers only who holds the document."""
     return f"{application.plan.year}-{application.id:06d}-{secrets.token_hex(3).upper()}"
 
 
