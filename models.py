@@ -446,7 +446,7 @@ class ReviewPlan(BaseModel):
     education_years = pw.CharField(max_length=32, default="")  # 继续教育 years checked, e.g. "2018,2019"
     rubric = pw.TextField(default="")  # 自评 rubric (JSON, services/scoring.py); empty means the default
     pass_mark = pw.IntegerField(default=105)
-    has_interviews = pw.BooleanField(default=False)  # 面试: candidates print 4 copies of the 评审表
+    has_interviews = pw.BooleanField(default=False, null=True)  # 面试: candidates print 4 copies (null: see 008)
 
     def __str__(self):
         return self.title
@@ -600,7 +600,7 @@ class Application(BaseModel):
     version = pw.IntegerField(default=1)
     publicity = pw.ForeignKeyField(Publicity, null=True, backref="applications", on_delete="SET NULL")
     meeting_date = pw.DateField(null=True)  # of the committee's decision
-    interview_candidate = pw.BooleanField(default=False)  # 面试对象, marked by an office holding it
+    interview_candidate = pw.BooleanField(default=False, null=True)  # 面试对象, marked by its holder (null: see 008)
 
     class Meta:
         indexes = ((("applicant", "plan"), True),)

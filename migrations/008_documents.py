@@ -4,8 +4,10 @@ from peewee_migrate import Migrator
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.add_fields('review_plan', has_interviews=pw.BooleanField(default=False))
-    migrator.add_fields('application', interview_candidate=pw.BooleanField(default=False))
+    # Nullable, because NOT NULL rebuilds the table on SQLite, and dropping "application" or "review_plan" there
+    # fails on the rows that reference them (as in 007); the models' default gives every new row a value.
+    migrator.add_fields('review_plan', has_interviews=pw.BooleanField(default=False, null=True))
+    migrator.add_fields('application', interview_candidate=pw.BooleanField(default=False, null=True))
 
     @migrator.create_model
     class DocumentIssue(pw.Model):
