@@ -8,7 +8,7 @@ import io
 import json
 
 import segno
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, url_for
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -18,6 +18,7 @@ from services import pdf, routing, storage
 
 DOCUMENT_TITLE = "专业技术职务任职资格评审表"
 UNREGISTERED = "未登记"
+COVERS_PER_RENDER = 50
 
 
 def copies(application):
@@ -63,9 +64,13 @@ def _photo_uri(data):
 
 
 def verify_url(number):
+    """The public check page of a document number: under PUBLIC_BASE_URL, else this request's address."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base.rstrip("/") + url_for("documents.verify", document_number=number)
+        path = current_app.url_map.bind("").build("documents.verify", {"document_number": number})
+        return base.rstrip("/") + path
+    if not has_request_context():
+        raise RuntimeError("在后台生成评审表须设置 PUBLIC_BASE_URL（二维码中核验地址的前缀）。")
     return url_for("documents.verify", document_number=number, _external=True)
 
 
@@ -121,7 +126,7 @@ def review_form_context(application, issue=None):
 def review_form_pdf(application, issue=None):
     """One 评审表 of `application` from its frozen snapshot; `issue` (a DocumentIssue) gives the number and QR code."""
     context = review_form_context(application, issue)
-    content = pdf.render(render_template("documents/review_form.html", **context))
+    content = pdf.from_template("review_form.html", **context)
     watermark = current_app.config.get("DOCUMENT_WATERMARK") or context["platform"]
     return _stamp(content, context["number"], watermark)
 
@@ -137,7 +142,9 @@ def cover_pdf(applications, numbers):
                        "unit": data.get("applicant", {}).get("unit", ""),
                        "committee": data.get("info", {}).get("committee", ""),
                        "number": numbers.get(application.id, "")})
-    return pdf.render(render_template("documents/cover.html", covers=covers))
+    # xhtml2pdf recurses once per element of a document: a few hundred covers in one HTML overflow Python's stack
+    return merge_pdfs([pdf.from_template("cover.html", covers=covers[start:start + COVERS_PER_RENDER])
+                       for start in range(0, len(covers), COVERS_PER_RENDER)])
 
 
 def merge_pdfs(documents):

@@ -7,6 +7,7 @@ import io
 import os
 from pathlib import Path
 
+from flask import current_app
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from xhtml2pdf import default, pisa
@@ -52,3 +53,8 @@ def render(html):
     if result.err:
         raise RuntimeError(f"PDF 生成失败（{result.err} 处错误）")
     return out.getvalue()
+
+
+def from_template(name, **context):
+    """PDF bytes of a template under templates/documents/; no request needed (background jobs render too)."""
+    return render(current_app.jinja_env.get_template(f"documents/{name}").render(**context))

@@ -157,18 +157,31 @@ def test_copies_are_three_or_four_for_an_interview_candidate(client):
     assert Application.get_by_id(application.id).interview_candidate, "only the office holding it marks it"
 
 
-def test_covers_one_page_each_with_the_roster_number_and_merged(client, app):
+@pytest.mark.parametrize("per_render", [1, documents.COVERS_PER_RENDER], ids=["rendered in parts", "in one part"])
+def test_covers_one_page_each_with_the_roster_number_and_merged(client, app, monkeypatch, per_render):
+    monkeypatch.setattr(documents, "COVERS_PER_RENDER", per_render)
     first, _ = submitted(client)
-    with app.test_request_context():
+    with app.app_context():  # no request: a background job makes them
         second, _ = submitted(client, mobile="13900000002", unit_name="越城二建",
                               person={"id_number": ID_FEMALE, "name": "李梅"})
         covers = documents.cover_pdf([first, second], {first.id: 7, second.id: 8})
         merged = documents.merge_pdfs([covers, covers])
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(covers)).pages]
+    pages = ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(covers)).pages]
     assert len(pages) == 2
-    assert first.applicant.real_name in pages[0] and "7" in pages[0] and "越城建工集团" in pages[0]
-    assert "越城二建" in pages[1] and "8" in pages[1]
+    assert "张三" in pages[0] and "花名册序号7" in pages[0] and "越城建工集团" in pages[0]
+    assert "李梅" in pages[1] and "越城二建" in pages[1] and "花名册序号8" in pages[1] and "中级（工程师）" in pages[1]
     assert len(PdfReader(io.BytesIO(merged)).pages) == 4
+
+
+def test_a_review_form_made_without_a_request_links_the_public_base_url(client, app, monkeypatch):
+    application, _ = through_hr_bureau(client)
+    issue = DocumentIssue.create(application=application, number="2026-000001-ABC123")
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+            documents.review_form_pdf(application, issue)
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zc.example.gov.cn/")
+        assert documents.verify_url(issue.number) == "https://zc.example.gov.cn/verify/documents/2026-000001-ABC123"
+        assert "2026-000001-ABC123" in PdfReader(io.BytesIO(documents.review_form_pdf(application, issue))).pages[-1].extract_text()
 
 
 def test_the_application_pages_link_the_review_form_to_those_who_may_download_it(client):
