@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from models import ApplicationType, Level, ReviewAction, Stage, StoredFile
-from services import pdf, routing, storage
+from services import pdf, routing, scoring, storage
 
 DOCUMENT_TITLE = "专业技术职务任职资格评审表"
 UNREGISTERED = "未登记"
@@ -110,6 +110,13 @@ def _stamp(content, number, watermark):
     return out.getvalue()
 
 
+def self_evaluation_items(application, claims):
+    """[(item, count, points)] of the 自评 items claimed, in the plan's rubric order."""
+    rubric = scoring.from_json(application.plan.rubric)
+    return [(item, int(claims[item.key]), scoring.item_score(item, int(claims[item.key])))
+            for item in scoring.items(rubric) if str(claims.get(item.key, "")).isdigit() and int(claims[item.key])]
+
+
 def review_form_context(application, issue=None):
     data = json.loads(application.snapshot or "{}")
     number = issue.number if issue else UNREGISTERED
@@ -119,6 +126,8 @@ def review_form_context(application, issue=None):
         "types": [(kind.label, kind.label == info.get("application_type")) for kind in ApplicationType],
         "photo": _photo_uri(data), "opinions": opinions(application), "copies": copies(application),
         "qr": _qr_uri(verify_url(number)) if issue else None, "title": DOCUMENT_TITLE,
+        "qualification": f"{application.plan.level.title_name}（{info.get('profession', '')}）",
+        "self_items": self_evaluation_items(application, info.get("self_evaluation") or {}),
         "platform": current_app.config["PLATFORM_NAME"],
     }
 

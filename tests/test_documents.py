@@ -1,6 +1,7 @@
 """The 评审表 PDF and 资料袋封面: content from the snapshot, embedded fonts, who may download, issued versions."""
 import hashlib
 import io
+import json
 import shutil
 import subprocess
 
@@ -9,8 +10,9 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
-from models import Application, DocumentIssue, Role
+from models import Application, AuditLog, DocumentIssue, Role
 from services import documents
+from services import pdf as pdf_service
 from tests.chain_world import as_user, decide, publicise_and_send, staff, submitted
 from tests.conftest import ID_FEMALE, make_user
 
@@ -82,12 +84,37 @@ def test_the_review_form_carries_the_snapshot_the_opinions_and_the_watermark_on_
     text = "".join(pages)
     flat = "".join(text.split())
     for expected in (applicant.real_name, applicant.id_number, "单位同意推荐", "建设局审查符合条件", "人社局审查通过",
-                     "打印3份", "盖章处"):
-        assert expected in flat
+                     "打印3份", "盖章处", "[√]正常申报", "工程师（", "浙江大学", "土木工程"):
+        assert expected in flat, expected
+    assert "自评总分" not in flat, "the 自评 part is only for 自评申报"
+    assert len(reader.pages[0].images) >= 1, "the photo"
+    assert len(reader.pages[-1].images) >= 1, "the QR code on the last page"
     assert STATEMENT[:1000] in flat, "the whole 述职 is printed, nothing cut off at a page's end"
 
     missing = {c for c in flat if c.isprintable()} - embedded_characters(reader)
     assert not missing, f"characters without an embedded font: {sorted(missing)}"
+
+
+def test_a_self_evaluation_shows_its_items_and_total(client, app):
+    application, _ = through_hr_bureau(client)
+    data = json.loads(application.snapshot)
+    data["info"].update(application_type="自评申报", self_evaluation={"project_lead": "2", "work_year": "15", "book": "0"},
+                        self_evaluation_total=90)
+    application.snapshot = json.dumps(data, ensure_ascii=False)
+    with app.test_request_context():
+        text = "".join("".join(page.extract_text().split())
+                       for page in PdfReader(io.BytesIO(documents.review_form_pdf(application))).pages)
+    assert "[√]自评申报" in text and "自评总分90分" in text
+    assert "大中型工程项目技术负责人2项30" in text and "从事本专业工作年限15年30" in text
+    assert "专业著作" not in text, "an item not claimed is not listed"
+    assert "编号：未登记" in text, "without an issue the form is a draft copy with no number and no QR code"
+
+
+def test_missing_fonts_are_named_with_the_package_to_install(monkeypatch):
+    monkeypatch.delitem(pdf_service.default.DEFAULT_FONT, "song", raising=False)
+    monkeypatch.setenv("PDF_FONT_SONG", "/nonexistent/uming.ttc")
+    with pytest.raises(pdf_service.FontsMissing, match="apt-get install fonts-arphic-uming.*PDF_FONT_SONG"):
+        pdf_service.render("<p>张三</p>")
 
 
 def test_the_first_page_renders_and_is_not_blank(client, app, tmp_path):
@@ -151,6 +178,7 @@ def test_copies_are_three_or_four_for_an_interview_candidate(client):
     application.plan.save()
     client.post(f"/applications/{application.id}/interview", data={"candidate": "1"})
     assert Application.get_by_id(application.id).interview_candidate
+    assert AuditLog.get(AuditLog.action == "application.interview").actor_id == office.id
     assert "打印 4 份" in client.get(f"/applications/{application.id}/review-form").get_data(as_text=True)
     as_user(client, staff(Role.HR_BUREAU))
     client.post(f"/applications/{application.id}/interview", data={"candidate": "0"})
