@@ -11,6 +11,8 @@ import segno
 from flask import current_app, has_request_context, url_for
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from models import ApplicationType, Level, ReviewAction, Stage, StoredFile
@@ -110,6 +112,31 @@ def _stamp(content, number, watermark):
     return out.getvalue()
 
 
+STATEMENT_FONT_SIZE = 10.5  # pt, as the template's body text
+STATEMENT_WIDTH = A4[0] - 2 * 1.6 * cm  # the template's page less its left and right margins
+
+
+def wrap_lines(text, width=STATEMENT_WIDTH, size=STATEMENT_FONT_SIZE, font="song"):
+    """`text`'s paragraphs as [(line, starts a paragraph)], each line fitting `width`, a paragraph's first line
+    indented 2 characters.
+
+    xhtml2pdf cannot split a paragraph broken between Chinese characters across two pages (reportlab's
+    "Splitting error"), so the 本人述职 goes in as whole lines, and a page break falls between two of them.
+    """
+    lines = []
+    pdf.register_fonts()
+    for paragraph in (text or "").splitlines():
+        line, first, room = "", True, width - 2 * size
+        for char in paragraph.strip():
+            if line and stringWidth(line + char, font, size) > room:
+                lines.append((line, first))
+                line, first, room = "", False, width
+            line += char
+        if line:
+            lines.append((line, first))
+    return lines
+
+
 def self_evaluation_items(application, claims):
     """[(item, count, points)] of the 自评 items claimed, in the plan's rubric order."""
     rubric = scoring.from_json(application.plan.rubric)
@@ -128,6 +155,7 @@ def review_form_context(application, issue=None):
         "qr": _qr_uri(verify_url(number)) if issue else None, "title": DOCUMENT_TITLE,
         "qualification": f"{application.plan.level.title_name}（{info.get('profession', '')}）",
         "self_items": self_evaluation_items(application, info.get("self_evaluation") or {}),
+        "statement_lines": wrap_lines(info.get("statement")),
         "platform": current_app.config["PLATFORM_NAME"],
     }
 

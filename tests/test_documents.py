@@ -2,6 +2,7 @@
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -19,6 +20,7 @@ from tests.conftest import ID_FEMALE, make_user
 STATEMENT = ("本人长期从事房屋建筑工程施工技术管理工作，负责多项重点工程的施工组织设计与质量控制，"
              "主持编制专项施工方案并组织实施，解决了深基坑支护与大体积混凝土温控等技术难题。") * 12
 WATERMARK = "职称申报与评审管理服务平台"
+A4_WIDTH, RIGHT_MARGIN = 595.3, 40  # points; the form's right margin is 1.6 cm (45 pt)
 
 
 def through_hr_bureau(client, **kwargs):
@@ -81,8 +83,8 @@ def test_the_review_form_carries_the_snapshot_the_opinions_and_the_watermark_on_
     assert len(pages) >= 2, "a 1000-character 述职 runs onto a second page"
     for number, text in enumerate(pages, 1):
         assert WATERMARK in text and f"第 {number} 页 共 {len(pages)} 页" in text and issue.number in text
-    text = "".join(pages)
-    flat = "".join(text.split())
+    stamps = [WATERMARK, f"编号：{issue.number}", *(f"第 {n} 页 共 {len(pages)} 页" for n in range(1, len(pages) + 1))]
+    flat = "".join("".join(re.sub("|".join(map(re.escape, stamps)), "", text).split()) for text in pages)
     for expected in (applicant.real_name, applicant.id_number, "单位同意推荐", "建设局审查符合条件", "人社局审查通过",
                      "打印3份", "盖章处", "[√]正常申报", "工程师（", "浙江大学", "土木工程"):
         assert expected in flat, expected
@@ -117,9 +119,9 @@ def test_missing_fonts_are_named_with_the_package_to_install(monkeypatch):
         pdf_service.render("<p>张三</p>")
 
 
-def test_the_first_page_renders_and_is_not_blank(client, app, tmp_path):
+def test_the_first_page_renders_and_no_text_runs_past_the_right_margin(client, app, tmp_path):
     if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.skip("pdftoppm and pdftotext (poppler-utils) are not installed")
     application, applicant = through_hr_bureau(client)
     as_user(client, applicant)
     (tmp_path / "form.pdf").write_bytes(client.get(f"/applications/{application.id}/review-form.pdf").data)
@@ -128,6 +130,11 @@ def test_the_first_page_renders_and_is_not_blank(client, app, tmp_path):
     image = Image.open(tmp_path / "page.png").convert("L")
     dark = sum(image.histogram()[:128])
     assert dark > image.width * image.height * 0.01
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "form.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= A4_WIDTH - RIGHT_MARGIN, f"text reaches {right:.0f} pt of the page's {A4_WIDTH:.0f}"
 
 
 def test_who_may_download_the_review_form(client, app):
