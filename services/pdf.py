@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from xhtml2pdf import default, pisa
@@ -40,6 +41,8 @@ def register_fonts():
         raise FontsMissing("生成 PDF 所需的中文字体缺失：" + "；".join(
             f"{path} 不存在（请安装：apt-get install {package}，或用环境变量 {variable} 指定字体文件）"
             for variable, path, package in missing))
+    # No creation time and a document id from the content: the same document gives the same bytes (and SHA-256).
+    rl_config.invariant = 1
     for font, *_ in FONTS:
         pdfmetrics.registerFont(TTFont(font, str(font_path(font)), subfontIndex=0))
         default.DEFAULT_FONT[font] = font

@@ -77,6 +77,9 @@ def test_the_review_form_carries_the_snapshot_the_opinions_and_the_watermark_on_
     content = response.data
     issue = DocumentIssue.get(DocumentIssue.application == application)
     assert issue.sha256 == hashlib.sha256(content).hexdigest() and issue.issued_by_id == applicant.id
+    with app.test_request_context():
+        assert documents.review_form_pdf(Application.get_by_id(application.id), issue) == content, \
+            "made again, the same issue is the same bytes, so its SHA-256 can be checked against the record"
 
     reader = PdfReader(io.BytesIO(content))
     pages = [page.extract_text() for page in reader.pages]
