@@ -47,9 +47,13 @@ OPINIONS = ("pass", "return", "refuse", "result_pass", "result_fail")
 
 
 def opinions(application):
-    """[(stage, its latest opinion, a ReviewAction, or None)] for each stamping level."""
+    """[(stage, its latest opinion since the latest 提交, a ReviewAction, or None)] for each stamping level."""
+    submitted = (application.actions.where(ReviewAction.action.in_(("submit", "resubmit")))
+                 .order_by(ReviewAction.id.desc()).first())
     latest = {}
-    for action in application.actions.where(ReviewAction.action.in_(OPINIONS)).order_by(ReviewAction.id):
+    for action in application.actions.where(ReviewAction.action.in_(OPINIONS)
+                                            & (ReviewAction.id > (submitted.id if submitted else 0))
+                                            ).order_by(ReviewAction.id):
         latest[action.level] = action
     return [(stage, latest.get(stage.value)) for stage in stamping_stages(application)]
 

@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
-from models import Application, AuditLog, DocumentIssue, Role
+from models import Application, AuditLog, DocumentIssue, Role, Stage
 from services import documents
 from services import pdf as pdf_service
 from tests.chain_world import as_user, decide, publicise_and_send, staff, submitted
@@ -229,3 +229,19 @@ def test_the_application_pages_link_the_review_form_to_those_who_may_download_it
     assert link not in client.get(f"/applications/{application.id}").get_data(as_text=True)
     as_user(client, staff(Role.UNIT, unit=application.unit))
     assert link in client.get(f"/review/applications/{application.id}").get_data(as_text=True)
+
+
+def test_an_opinion_given_before_a_resubmission_is_not_printed(client, app):
+    application, applicant = submitted(client)
+    as_user(client, staff(Role.UNIT, unit=application.unit))
+    decide(client, application, "return", "继续教育证明不清晰")
+    as_user(client, applicant)
+    assert client.post(f"/applications/{application.id}/step/6", data={"confirm": "y"}).status_code == 302
+    with app.test_request_context():
+        before = dict(documents.opinions(Application.get_by_id(application.id)))
+    assert before[Stage.UNIT] is None
+    as_user(client, staff(Role.UNIT, unit=application.unit))
+    decide(client, application, "pass", "同意推荐")
+    with app.test_request_context():
+        after = dict(documents.opinions(Application.get_by_id(application.id)))
+    assert after[Stage.UNIT].reason == "同意推荐"
