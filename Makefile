@@ -5,7 +5,20 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint serve db clean
+.PHONY: run test lint serve db clean fonts
+
+# The Chinese fonts the PDFs embed (services/pdf.py), from Debian packages; never copied into the repository.
+FONT_FILES := /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+FONT_PACKAGES := fonts-arphic-uming fonts-wqy-zenhei
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+fonts:
+	@for f in $(FONT_FILES); do [ -f $$f ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing the PDF fonts: $(SUDO) apt-get install -y $(FONT_PACKAGES)"; \
+		$(SUDO) apt-get install -y -qq --no-install-recommends $(FONT_PACKAGES) \
+			|| { echo "Could not install them; run: sudo apt-get install $(FONT_PACKAGES)"; exit 1; }; \
+	fi
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +45,7 @@ db: $(VENV)/.installed instance/secret_key
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-reference
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-demo --if-empty
 
-run: db node_modules/.package-lock.json
+run: db fonts node_modules/.package-lock.json
 	SECRET_KEY_FILE=instance/secret_key $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
 
 # -rfEs lists failures, errors and skips, so a machine without Chromium says the browser tests were skipped.

@@ -122,6 +122,8 @@ def create_app(overrides=None):
         RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
         WTF_CSRF_TIME_LIMIT=None,
         PLATFORM_NAME="职称申报与评审管理服务平台",
+        DOCUMENT_WATERMARK=os.environ.get("DOCUMENT_WATERMARK", ""),  # empty: the platform's name
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),  # for links printed on documents; empty: this request's
     )
     app.config.update(overrides or {})
     app.config.setdefault("UPLOAD_TEMP_FOLDER", os.environ.get("UPLOAD_TEMP_FOLDER")

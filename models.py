@@ -446,6 +446,7 @@ class ReviewPlan(BaseModel):
     education_years = pw.CharField(max_length=32, default="")  # 继续教育 years checked, e.g. "2018,2019"
     rubric = pw.TextField(default="")  # 自评 rubric (JSON, services/scoring.py); empty means the default
     pass_mark = pw.IntegerField(default=105)
+    has_interviews = pw.BooleanField(default=False, null=True)  # 面试: candidates print 4 copies (null: see 008)
 
     def __str__(self):
         return self.title
@@ -599,6 +600,7 @@ class Application(BaseModel):
     version = pw.IntegerField(default=1)
     publicity = pw.ForeignKeyField(Publicity, null=True, backref="applications", on_delete="SET NULL")
     meeting_date = pw.DateField(null=True)  # of the committee's decision
+    interview_candidate = pw.BooleanField(default=False, null=True)  # 面试对象, marked by its holder (null: see 008)
 
     class Meta:
         indexes = ((("applicant", "plan"), True),)
@@ -619,6 +621,27 @@ class Application(BaseModel):
     def last_return(self):
         """The latest 退回 / 退回修改, whose reason the applicant must address."""
         return self.actions.where(ReviewAction.action == "return").order_by(ReviewAction.id.desc()).first()
+
+    @property
+    def hr_bureau_passed(self):
+        """人力社保部门 审查通过 since its latest 提交 (a later 退回 and 重新提交 takes it back)."""
+        submits = self.actions.where(ReviewAction.action.in_(("submit", "resubmit")))
+        latest = submits.order_by(ReviewAction.id.desc()).first()
+        return self.actions.where((ReviewAction.level == Stage.HR_BUREAU.value) & (ReviewAction.action == "pass")
+                                  & (ReviewAction.id > (latest.id if latest else 0))).exists()
+
+    def can_download_review_form(self, user):
+        """The applicant once the 人力社保部门 passed it; every office that has held it (or holds it) at any time."""
+        if not user.is_authenticated or not self.submitted_at:
+            return False
+        if user.role == Role.APPLICANT:
+            return user.id == self.applicant_id and self.hr_bureau_passed
+        return applications_visible_to(user).where(Application.id == self.id).exists()
+
+    def can_mark_interview(self, user):
+        """An office holding it may mark it a 面试对象 (or not), when its plan has interviews."""
+        return (user.is_authenticated and user.organisation_id is not None and self.plan.has_interviews
+                and user.organisation_id == self.stage_organisation_id and user.role != Role.UNIT)
 
     def can_review(self, user):
         """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
@@ -704,6 +727,16 @@ class ReviewAction(BaseModel):
         return self.ACTION_LABELS.get(self.action, self.action)
 
 
+class DocumentIssue(BaseModel):
+    """One issued version of a 评审表: its number (printed and in the QR code) and the SHA-256 of the bytes issued."""
+
+    application = pw.ForeignKeyField(Application, backref="document_issues", on_delete="CASCADE")
+    number = pw.CharField(max_length=32, unique=True)
+    sha256 = pw.CharField(max_length=64, default="")
+    issued_at = pw.DateTimeField(default=now)
+    issued_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+
 class Holiday(BaseModel):
     """A day the administrator enters for a year the holiday calendar does not cover: a holiday or an adjusted workday."""
 
@@ -766,7 +799,7 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
 ]
 
 

@@ -93,7 +93,8 @@ def _fill_choices(form):
 
 def _load(form, plan):
     """Show a stored plan in the form (GET of the edit page)."""
-    for name in ("title", "year", "opens_on", "closes_on", "requirements", "education_years", "pass_mark"):
+    for name in ("title", "year", "opens_on", "closes_on", "requirements", "education_years", "pass_mark",
+                 "has_interviews"):
         getattr(form, name).data = getattr(plan, name)
     form.level.data = plan.level.value
     form.committees.data = [link.committee_id for link in plan.committee_links]
@@ -111,6 +112,7 @@ def _save(form, plan):
     plan.education_years = form.education_years_value
     plan.rubric = form.rubric_value
     plan.pass_mark = form.pass_mark.data
+    plan.has_interviews = form.has_interviews.data
     return save_plan(plan, current_user, form.committees.data, form.professions.data, ip=request.remote_addr or "")
 
 

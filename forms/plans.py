@@ -1,7 +1,7 @@
 """评审工作计划: the administrator's plan form."""
 import re
 
-from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -64,6 +64,8 @@ class PlanForm(AppForm):
                            description="每组含 label 和 items；每个条目含 key、label、unit、points（每单位分值）、cap（上限）。")
     pass_mark = ChineseIntegerField("自评申报及格分", default=scoring.DEFAULT_PASS_MARK,
                                     validators=[InputRequired(REQUIRED), NumberRange(1, 999, "及格分须为 1–999 之间的整数。")])
+
+    has_interviews = BooleanField("设面试", description="面试对象的评审表须打印 4 份（其余 3 份）；评委会办公室标记面试对象。")
 
     def validate_closes_on(self, field):
         opens, closes = self.opens_on.data, field.data

@@ -75,6 +75,8 @@ def clients(app, client):
     published, _ = (filed(plan, unit, n, unit, ApplicationStatus.UNIT_PASSED, Stage.UNIT) for n in (7, 8))
     office = users[Role.COMMITTEE_OFFICE].organisation
     place(filed(plan, unit, 9, office), ApplicationStatus.PENDING, Stage.COMMITTEE, office, committee=office.committee)
+    plan.has_interviews = True  # so the committee office, which holds one, is offered to mark a 面试对象
+    plan.save()
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments

@@ -104,6 +104,7 @@ def test_admin_creates_a_plan(admin_client):
     plan = ReviewPlan.get(ReviewPlan.title == "2026年度越城区工程师评审工作计划")
     assert (plan.year, plan.level, plan.opens_on, plan.closes_on) == (2026, Level.MID, date(2026, 9, 1), date(2026, 10, 31))
     assert (plan.required_attachments, plan.education_years, plan.pass_mark) == ("education,diploma", "2024,2025", 105)
+    assert plan.has_interviews is False
     assert scoring.from_json(plan.rubric) == scoring.DEFAULT_RUBRIC
     assert [link.committee.number for link in plan.committee_links] == [3]
     assert {link.profession.name for link in plan.profession_links} == {"给排水", "暖通工程"}
@@ -125,12 +126,14 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
 
     response = admin_client.post(f"/admin/plans/{plan.id}/edit", data=plan_data(
         title="测试评审工作计划（修订）", level="senior", committees=[str(committee(2).id), str(committee(4).id)],
-        professions=[str(profession("岩土工程").id)], attachments=[], education_years="", pass_mark="110"))
+        professions=[str(profession("岩土工程").id)], attachments=[], education_years="", pass_mark="110",
+        has_interviews="y"))
 
     assert response.status_code == 302
     plan = ReviewPlan.get_by_id(plan.id)
     assert (plan.title, plan.level, plan.required_attachments, plan.education_years, plan.pass_mark) == (
         "测试评审工作计划（修订）", Level.SENIOR, "", "", 110)
+    assert plan.has_interviews and checked(parse(admin_client.get(f"/admin/plans/{plan.id}/edit")), "has_interviews", "y")
     assert sorted(link.committee.number for link in plan.committee_links) == [2, 4]
     assert [link.profession.name for link in plan.profession_links] == ["岩土工程"]
     assert AuditLog.select().where((AuditLog.action == "plan.update") & (AuditLog.target == f"plan:{plan.id}")).count() == 1

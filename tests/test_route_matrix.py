@@ -14,6 +14,7 @@ from models import (
     Application,
     ApplicationFile,
     ApplicationStatus,
+    DocumentIssue,
     Holiday,
     Notification,
     Organisation,
@@ -69,6 +70,8 @@ PARAMETERS = {
     "token": Parameter("token", missing="no-such-token"),
     # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
     "plan_id": Parameter("plan", owned=False),
+    # a 评审表's number is public by design: printed on it and in its QR code; the check page names no one
+    "document_number": Parameter("document", owned=False, missing="2000-000000-000000"),
     "holiday_id": Parameter("holiday", owned=False),
     "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
     "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
@@ -146,6 +149,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         User: [p.id for p in people],
         SmsMessage: [sms.id],
         "plan": [plan.id], "token": [draft.pledge_token],
+        "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
+                                          sha256="0" * 64).number],
     }
     # not the unit's name: approved units are the 现工作单位 every applicant chooses from
     return side, [pending_unit.name, statement, work.title, *(p.real_name for p in people),

@@ -46,6 +46,7 @@ from workflow.applications import (  # noqa: E402
     start_application,
     submit_application,
 )
+from workflow.documents import issue_review_form, mark_interview_candidate  # noqa: E402, F401
 from workflow.fees import set_fee  # noqa: E402
 from workflow.plans import save_plan  # noqa: E402
 from workflow.review import (  # noqa: E402

@@ -1,0 +1,38 @@
+"""Issued documents: each 评审表 handed out is a recorded version; 面试对象 marks that decide the number of copies."""
+import hashlib
+import secrets
+
+from models import DocumentIssue
+from services import audit, documents
+from services.txn import atomic
+from workflow import WorkflowError
+
+
+def _new_number(application):
+    """年度-申报号-随机: unique, and not guessable, so the public check page answers only who holds the document."""
+    return f"{application.plan.year}-{application.id:06d}-{secrets.token_hex(3).upper()}"
+
+
+def issue_review_form(application, actor, ip=""):
+    """Issue a 评审表: record its number, time, who and the SHA-256 of the PDF; the bytes are on `.pdf`."""
+    if not application.can_download_review_form(actor):
+        raise WorkflowError("您不能下载该申报的评审表（申报人须待人力社保部门审查通过后下载）。")
+    with atomic():
+        issue = DocumentIssue.create(application=application, number=_new_number(application), issued_by=actor)
+        content = documents.review_form_pdf(application, issue)
+        issue.sha256 = hashlib.sha256(content).hexdigest()
+        issue.save()
+        audit.record(actor, "document.issue", f"application:{application.id}", f"评审表 {issue.number}", ip)
+    issue.pdf = content
+    return issue
+
+
+def mark_interview_candidate(application, actor, candidate, ip=""):
+    """面试对象 or not: an office holding the application decides; the 评审表 then says 4 copies instead of 3."""
+    if not application.can_mark_interview(actor):
+        raise WorkflowError("只有当前持有该申报的部门可以标记面试对象，且所属计划须设有面试。")
+    with atomic():
+        application.interview_candidate = bool(candidate)
+        application.save(only=[type(application).interview_candidate])
+        audit.record(actor, "application.interview", f"application:{application.id}",
+                     "标记为面试对象" if candidate else "取消面试对象", ip)
