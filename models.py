@@ -718,8 +718,46 @@ class FeeSetting(BaseModel):
     organisation = pw.ForeignKeyField(Organisation, unique=True, backref="+")
     charges = pw.BooleanField(default=True)
     amount = pw.DecimalField(max_digits=10, decimal_places=2, default=0)
+    fee_name = pw.CharField(max_length=50, default="评审费")
+    deadline_days = pw.IntegerField(default=10)  # working days from the notice to the payment deadline
+    reminder_days = pw.IntegerField(default=2)  # working days before the deadline the reminder SMS goes out
+    payee = pw.TextField(default="")  # 收款单位、开户行、账号, as the office types it
     updated_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=now)
+
+
+class FeeState(LabeledEnum):
+    PENDING = ("pending", "待缴费")
+    PAID = ("paid", "已缴费")
+    OVERDUE = ("overdue", "已逾期")  # never stored: a pending notice past its deadline
+    WAIVED = ("waived", "免收")
+
+
+class FeeNotice(BaseModel):
+    """缴费通知: issued once per application and charging office, frozen from the 收费设定 of that day."""
+
+    application = pw.ForeignKeyField(Application, backref="fee_notices", on_delete="CASCADE")
+    organisation = pw.ForeignKeyField(Organisation, backref="+")
+    fee_name = pw.CharField(max_length=50)
+    amount = pw.DecimalField(max_digits=10, decimal_places=2)
+    payee = pw.TextField(default="")
+    reference = pw.CharField(max_length=20, unique=True)  # 缴费附言, see services.fees.reference
+    issued_on = pw.DateField()
+    due_on = pw.DateField(index=True)
+    state = EnumField(FeeState, default=FeeState.PENDING, index=True)
+    paid_amount = pw.DecimalField(max_digits=10, decimal_places=2, null=True)
+    paid_on = pw.DateField(null=True)
+    note = pw.TextField(default="")  # the payment's note, or why it was waived
+    settled_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    settled_at = pw.DateTimeField(null=True)
+    reminded_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("application", "organisation"), True),)
+
+    def shown_state(self, today):
+        """The state the pages show: a pending notice is 已逾期 from the day after its deadline."""
+        return FeeState.OVERDUE if self.state == FeeState.PENDING and today > self.due_on else self.state
 
 
 # ---------------------------------------------------------------- notifications
@@ -766,7 +804,7 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, Holiday, FeeSetting, FeeNotice, Notification, SmsMessage, AuditLog,
 ]
 
 
