@@ -687,6 +687,7 @@ class ReviewAction(BaseModel):
         "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
         "result_fail": "评审未通过", "forward": "推荐至高评委",
+        "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
     BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
@@ -874,6 +875,16 @@ def applications_visible_to(viewer):
 def applications_held_by(viewer):
     """The applications `viewer`'s organisation holds now: the piles it has to work on (a subset of the visible)."""
     return applications_visible_to(viewer).where(Application.stage_organisation == viewer.organisation_id)
+
+
+def fee_notices_visible_to(viewer):
+    """Fee notices `viewer` may see: the applicant's own, an office's own (it charges and confirms only those)."""
+    query = FeeNotice.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(FeeNotice.application.in_(applications_visible_to(viewer).select(Application.id)))
+    return query.where(FeeNotice.organisation == (viewer.organisation_id or 0))
 
 
 def applications_using(stored):
