@@ -75,17 +75,17 @@ def export():
                        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
 
 
-def _own_notice(notice_id):
-    notice = fee_notices_visible_to(current_user).where(FeeNotice.id == notice_id).first()
+def _own_notice(fee_id):
+    notice = fee_notices_visible_to(current_user).where(FeeNotice.id == fee_id).first()
     if notice is None:
         abort(404)
     return notice
 
 
-@bp.route("/<int:notice_id>/confirm", methods=["POST"])
+@bp.route("/<int:fee_id>/confirm", methods=["POST"])
 @offices_only
-def confirm(notice_id):
-    notice = _own_notice(notice_id)
+def confirm(fee_id):
+    notice = _own_notice(fee_id)
     form = ConfirmPaymentForm()
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "warning")
@@ -100,10 +100,10 @@ def confirm(notice_id):
     return redirect(url_for("fees.notice_list"))
 
 
-@bp.route("/<int:notice_id>/waive", methods=["POST"])
+@bp.route("/<int:fee_id>/waive", methods=["POST"])
 @offices_only
-def waive(notice_id):
-    notice = _own_notice(notice_id)
+def waive(fee_id):
+    notice = _own_notice(fee_id)
     try:
         waive_fee(notice, current_user, request.form.get("reason", ""), ip=request.remote_addr or "")
     except WorkflowError as error:

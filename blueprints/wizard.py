@@ -424,12 +424,12 @@ def fees(application_id):
     return render_template("wizard/fees.html", application=application, **_fee_context(application))
 
 
-@bp.route("/applications/<int:application_id>/fees/<int:notice_id>")
+@bp.route("/applications/<int:application_id>/fees/<int:fee_id>")
 @applicant_only
-def fee_notice(application_id, notice_id):
+def fee_notice(application_id, fee_id):
     """The printable 缴费通知书."""
     application = _own(application_id)
-    notice = application.fee_notices.where(FeeNotice.id == notice_id).first()
+    notice = application.fee_notices.where(FeeNotice.id == fee_id).first()
     if notice is None:
         abort(404)
     return render_template("wizard/fee_notice.html", application=application, notice=notice,

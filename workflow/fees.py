@@ -38,7 +38,7 @@ def set_fee(organisation, actor, charges, amount, fee_name="评审费", deadline
         setting.charges, setting.amount, setting.updated_by, setting.updated_at = charges, amount, actor, now()
         setting.save()
         audit.record(actor, "fee.set", f"organisation:{organisation.id}",
-                     f"收费 {setting.fee_name} {amount} 元，{deadline_days} 个工作日内缴纳" if charges else "不收费", ip)
+                     f"收费 {setting.fee_name} {Decimal(amount):.2f} 元，{deadline_days} 个工作日内缴纳" if charges else "不收费", ip)
     return setting
 
 
@@ -62,13 +62,13 @@ def issue_notice(application, organisation, actor, today=None, ip=""):
     today = today or date.today()
     due_on, _ = publicity_end_date(today, setting.deadline_days)
     notice = FeeNotice.create(application=application, organisation=organisation, fee_name=setting.fee_name,
-                              amount=setting.amount, payee=setting.payee, issued_on=today, due_on=due_on,
+                              amount=setting.amount.quantize(rules.CENT), payee=setting.payee, issued_on=today, due_on=due_on,
                               reference=rules.reference(organisation.id, application.id))
     text = (f"您申报的{application.plan.title}需缴纳{organisation.name}{notice.fee_name}，请于{due_on:%Y年%m月%d日}前"
-            f"缴纳{notice.amount}元，缴费附言{notice.reference}。")
-    _history(notice, actor, "fee_notice", f"{notice.fee_name} {notice.amount} 元，{due_on} 前缴纳，附言 {notice.reference}",
+            f"缴纳{notice.amount:.2f}元，缴费附言{notice.reference}。")
+    _history(notice, actor, "fee_notice", f"{notice.fee_name} {notice.amount:.2f} 元，{due_on} 前缴纳，附言 {notice.reference}",
              ip)
-    notify(application.applicant, f"缴费通知：{notice.fee_name} {notice.amount} 元", text + f"收款：{notice.payee}",
+    notify(application.applicant, f"缴费通知：{notice.fee_name} {notice.amount:.2f} 元", text + f"收款：{notice.payee}",
            link=_link(notice), sms_text=SMS_SIGN + text)
     return notice
 
@@ -93,14 +93,14 @@ def confirm_payment(notice, actor, amount, paid_on, note="", today=None, ip=""):
     today = today or date.today()
     _check_office(notice, actor)
     if amount is None or Decimal(amount) != notice.amount:
-        raise WorkflowError(f"实缴金额 {amount} 元与应缴金额 {notice.amount} 元不符，不能确认。")
+        raise WorkflowError(f"实缴金额 {Decimal(amount):.2f} 元与应缴金额 {notice.amount:.2f} 元不符，不能确认。")
     if paid_on is None or paid_on > today:
         raise WorkflowError(f"请填写缴费日期（不能晚于今天 {today}）。")
     with atomic():
         _settle(notice, actor, FeeState.PAID, paid_amount=Decimal(amount), paid_on=paid_on, note=(note or "").strip())
-        _history(notice, actor, "fee_paid", f"{notice.fee_name} {amount} 元，{paid_on} 缴纳" +
+        _history(notice, actor, "fee_paid", f"{notice.fee_name} {Decimal(amount):.2f} 元，{paid_on} 缴纳" +
                  (f"（{notice.note}）" if notice.note else ""), ip)
-        notify(notice.application.applicant, f"{notice.organisation.name}已确认收到{notice.fee_name} {amount} 元",
+        notify(notice.application.applicant, f"{notice.organisation.name}已确认收到{notice.fee_name} {Decimal(amount):.2f} 元",
                link=_link(notice), send_sms=False)
 
 
@@ -163,7 +163,7 @@ def send_fee_reminders(today=None):
             if not FeeNotice.update(reminded_at=now()).where(
                     (FeeNotice.id == notice.id) & FeeNotice.reminded_at.is_null()).execute():
                 continue
-            text = (f"您申报的{notice.application.plan.title}的{notice.fee_name}{notice.amount}元尚未缴纳，"
+            text = (f"您申报的{notice.application.plan.title}的{notice.fee_name}{notice.amount:.2f}元尚未缴纳，"
                     f"请于{notice.due_on:%Y年%m月%d日}前缴纳，缴费附言{notice.reference}。")
             notify(notice.application.applicant, f"缴费提醒：{notice.fee_name}将于 {notice.due_on} 截止", text,
                    link=_link(notice), sms_text=SMS_SIGN + text)
