@@ -311,3 +311,11 @@ def test_no_reminder_after_the_deadline_or_once_paid(app):
     with app.test_request_context():
         assert send_fee_reminders(date(2025, 10, 11)) == 0
         assert send_fee_reminders(date(2025, 10, 10)) == 1
+
+
+def test_the_fee_reminders_command_sends_the_due_reminders(app):
+    office, (notice,) = issued(app)
+    FeeNotice.update(due_on=date.today()).where(FeeNotice.id == notice.id).execute()
+    result = app.test_cli_runner().invoke(args=["fee-reminders"])
+    assert "已发送 1 条缴费提醒" in result.output
+    assert "已发送 0 条缴费提醒" in app.test_cli_runner().invoke(args=["fee-reminders"]).output
