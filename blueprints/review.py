@@ -181,7 +181,7 @@ def fees():
         except WorkflowError as error:
             form.amount.errors.append(str(error))
         else:
-            flash("收费设定已保存。已发出的缴费通知不受影响。", "success")
+            flash("收费设定已保存。", "success")
             return redirect(url_for("review.fees"))
     return render_template("review/fees.html", form=form, setting=setting)
 

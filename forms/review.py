@@ -15,7 +15,8 @@ class FeeForm(AppForm):
                                  description="自缴费通知发出之日起计算，周末和法定节假日不计，与公示期算法相同。")
     reminder_days = IntegerField("截止前几个工作日短信提醒", default=2,
                                  validators=[Optional(), NumberRange(0, 59, "须为 0–59 个工作日。")])
-    payee = TextAreaField("收款单位、开户行及账号", validators=[Length(max=500)])
+    payee = TextAreaField("收款单位、开户行及账号", validators=[Length(max=500)],
+                          description="写入缴费通知书和短信，申报人员据此转账。")
 
 
 class ConfirmPaymentForm(AppForm):

@@ -319,3 +319,22 @@ def test_the_fee_reminders_command_sends_the_due_reminders(app):
     result = app.test_cli_runner().invoke(args=["fee-reminders"])
     assert "已发送 1 条缴费提醒" in result.output
     assert "已发送 0 条缴费提醒" in app.test_cli_runner().invoke(args=["fee-reminders"]).output
+
+
+def test_the_committee_records_no_result_while_its_own_fee_is_unpaid(client, app):
+    office = charging(Role.COMMITTEE_OFFICE)
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office.organisation, S.AT_COMMITTEE, Stage.COMMITTEE)
+    with app.test_request_context():
+        notice = issue_notice(application, office.organisation, office)
+    as_user(client, office)
+
+    def result():
+        return client.post(f"/committee/applications/{application.id}/result", data={
+            "result": "pass", "meeting_date": str(date.today()), "seen": Application.get_by_id(application.id).version},
+            follow_redirects=True)
+    assert "未缴费" in result().get_data(as_text=True)
+    assert Application.get_by_id(application.id).status == S.AT_COMMITTEE
+    client.post(f"/fees/{notice.id}/confirm", data={"amount": "300.00", "paid_on": str(date.today())})
+    result()
+    assert Application.get_by_id(application.id).status == S.PASSED

@@ -28,8 +28,6 @@ def set_fee(organisation, actor, charges, amount, fee_name="评审费", deadline
         raise WorkflowError(f"缴费期限须为 1–60 个工作日（填写的是 {deadline_days}）。")
     if charges and not 0 <= (reminder_days or 0) < deadline_days:
         raise WorkflowError(f"提醒须在缴费期限（{deadline_days} 个工作日）之内，填写的是截止前 {reminder_days} 个工作日。")
-    if charges and not (payee or "").strip():
-        raise WorkflowError("选择“收费”时须填写收款单位及账号。")
     with atomic():
         setting, _ = FeeSetting.get_or_create(organisation=organisation)
         if charges:

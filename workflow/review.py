@@ -198,6 +198,9 @@ def record_result(application, actor, passed, meeting_date, reason="", seen=None
     reason = (reason or "").strip()
     if not passed:
         reason = require_reason(reason, "评审未通过")
+    if unpaid_here(Application.select().where(Application.id == application.id), actor.organisation_id):
+        raise WorkflowError(f"{application.applicant.real_name}未缴费：本办公室的缴费通知尚未确认缴费，"
+                            "请在“缴费管理”中确认缴费或免收后再录入评审结果。")
     recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
     with atomic():
         if passed and recommends:
