@@ -90,7 +90,9 @@ def confirm_payment(notice, actor, amount, paid_on, note="", today=None, ip=""):
     """确认缴费 of one notice: the exact amount, the day it was paid (not in the future), an optional note."""
     today = today or date.today()
     _check_office(notice, actor)
-    if amount is None or Decimal(amount) != notice.amount:
+    if amount is None:
+        raise WorkflowError(f"请填写实缴金额（应缴 {notice.amount:.2f} 元）。")
+    if Decimal(amount) != notice.amount:
         raise WorkflowError(f"实缴金额 {Decimal(amount):.2f} 元与应缴金额 {notice.amount:.2f} 元不符，不能确认。")
     if paid_on is None or paid_on > today:
         raise WorkflowError(f"请填写缴费日期（不能晚于今天 {today}）。")
