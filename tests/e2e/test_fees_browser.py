@@ -23,6 +23,7 @@ def test_an_office_charges_and_a_statement_marks_the_fee_paid(app, page, tmp_pat
           organisation(Role.CONSTRUCTION_BUREAU, "越城区"))
     construction, hr = staff(Role.CONSTRUCTION_BUREAU, username="jsj_fee"), staff(Role.HR_BUREAU, username="rsj_fee")
 
+    page.on("dialog", lambda dialog: dialog.accept())  # 审核推荐 asks before it moves every passed application
     log_in(page, hr)
     open_menu(page, "收费设定")
     page.get_by_label("收费金额（元）").fill("300")
