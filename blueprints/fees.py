@@ -56,21 +56,15 @@ def notice_list():
     plans = ReviewPlan.select().where(ReviewPlan.id.in_(
         fee_notices_visible_to(current_user).join(Application).select(Application.plan)))
     return render_template("fees/list.html", page=paginate(filtered_notices(today), request.args.get("page")),
-                           counts=state_counts(today), plans=plans, states=FeeState, args=request.args, today=today,
-                           form=ConfirmPaymentForm(formdata=None, paid_on=today))
+                           counts=state_counts(today), plans=plans, args=request.args, today=today)
 
 
 @bp.route("/export.xlsx")
 @offices_only
 def export():
     today = date.today()
-    columns = (("序号", None), ("姓名", lambda n: n.application.applicant.real_name),
-               ("评审工作计划", lambda n: n.application.plan.title), ("收费名称", lambda n: n.fee_name),
-               ("应缴金额（元）", lambda n: str(n.amount)), ("缴费附言", lambda n: n.reference),
-               ("截止日期", lambda n: str(n.due_on)), ("状态", lambda n: n.shown_state(today).label),
-               ("实缴金额（元）", lambda n: str(n.paid_amount or "")), ("缴费日期", lambda n: str(n.paid_on or "")))
     name = f"缴费情况_{current_user.organisation.name}_{today}.xlsx"
-    data = exports.xlsx(f"{current_user.organisation.name}缴费情况", columns, list(filtered_notices(today)))
+    data = exports.xlsx(f"{current_user.organisation.name}缴费情况", exports.FEE_COLUMNS, list(filtered_notices(today)))
     return data, 200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
 

@@ -1,8 +1,11 @@
 """Step 7 费用缴纳 (issue 10): 收费设定, fee notices, payments one by one and from a bank statement, 免收, reminders."""
+import base64
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from werkzeug.security import generate_password_hash
 
 from models import (
@@ -185,6 +188,8 @@ def test_the_list_counts_filters_searches_and_exports(client, app):
     assert notices[2].reference in found and notices[1].reference not in found
     export = client.get("/fees/export.xlsx?state=overdue")
     assert export.status_code == 200 and export.headers["Content-Type"].startswith("application/vnd.openxml")
+    cells = [[c.value for c in r] for r in load_workbook(io.BytesIO(export.data)).active.iter_rows()]
+    assert [r[5] for r in cells[2:]] == [notices[0].reference] and cells[2][4] == "300.00" and cells[2][7] == "已逾期"
 
 
 def test_an_office_sees_and_confirms_only_its_own_notices(client, app):
@@ -264,11 +269,9 @@ def test_import_previews_then_confirms_once_and_twice_confirms_nothing_twice(cli
     office, (notice, other) = issued(app, 2)
     data = csv_bytes([f"2026-03-02,300.00,张三,{notice.reference}", f"2026-03-02,299.99,李四,{other.reference}"], "gbk")
     as_user(client, office)
-    import io
     preview = client.post("/fees/import", data={"statement": (io.BytesIO(data), "流水.csv")},
                           content_type="multipart/form-data")
     assert "确认导入 1 笔" in preview.get_data(as_text=True) and FeeNotice.get_by_id(notice.id).state == FeeState.PENDING
-    import base64
     carried = base64.b64encode(data).decode()
     done = client.post("/fees/import", data={"carried": carried, "confirm": "yes"}, follow_redirects=True)
     assert "已确认 1 笔缴费；金额不符 1 笔" in done.get_data(as_text=True)
@@ -282,7 +285,6 @@ def test_import_previews_then_confirms_once_and_twice_confirms_nothing_twice(cli
 
 def test_a_malformed_statement_changes_nothing(client, app):
     office, (notice,) = issued(app)
-    import base64
     data = csv_bytes([f"2026-03-02,300.00,张三,{notice.reference}", "2026-03-02,abc,李四,x"])
     as_user(client, office)
     response = client.post("/fees/import", data={"carried": base64.b64encode(data).decode(), "confirm": "yes"})
