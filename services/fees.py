@@ -81,7 +81,13 @@ def _amount(text, line):
 
 def parse_statement(data):
     """The credit rows of a statement file (bytes). Raises StatementError naming the first bad line."""
-    reader = csv.reader(io.StringIO(_decode(data)))
+    try:
+        return _rows(csv.reader(io.StringIO(_decode(data))))
+    except csv.Error as error:  # e.g. a field past the csv module's size limit
+        raise StatementError(f"文件不是有效的 CSV：{error}") from None
+
+
+def _rows(reader):
     header, columns = None, {}
     rows = []
     for line, cells in enumerate(reader, 1):

@@ -247,9 +247,14 @@ def test_a_malformed_line_is_named(line, error):
         fees.parse_statement(csv_bytes(["20260302,300,李四," + REFERENCE, line]))
 
 
-def test_a_file_without_the_headers_is_refused():
-    with pytest.raises(fees.StatementError, match="找不到表头"):
-        fees.parse_statement("日期,钱\r\n2026-03-02,300".encode())
+@pytest.mark.parametrize("data, error", [
+    ("日期,钱\r\n2026-03-02,300".encode(), "找不到表头"),
+    (b"\xff\xfe\x00\x00\xc3", "既不是 UTF-8 也不是 GBK"),
+    (csv_bytes(['2026-03-02,300,x,"' + "长" * 200_000 + '"']), "不是有效的 CSV"),
+])
+def test_a_file_that_is_no_statement_is_refused(data, error):
+    with pytest.raises(fees.StatementError, match=error):
+        fees.parse_statement(data)
 
 
 def test_the_plan_sorts_rows_into_matched_mismatched_unknown_and_duplicates(app):
