@@ -21,7 +21,7 @@ from models import (
     Stage,
 )
 from services import fees
-from tests.chain_world import as_user, filed, staff
+from tests.chain_world import as_user, decide, filed, publicise_and_send, staff, submitted
 from tests.conftest import PASSWORD, make_unit, organisation
 from tests.wizard_world import open_plan
 from workflow.fees import issue_notice, send_fee_reminders, set_fee
@@ -52,9 +52,9 @@ def test_two_swapped_neighbours_are_caught(position):
 
 # ---------------------------------------------------------------- 收费设定 and notices
 
-def charging(role=Role.HR_BUREAU, amount="300.00", days=3, **extra):
-    office = staff(role, committee_number=3 if role == Role.COMMITTEE_OFFICE else None)
-    set_fee(office.organisation, office, True, amount, "评审费", days, 1, "绍兴市某某账户 3301", **extra)
+def charging(role=Role.HR_BUREAU, amount="300.00", days=3, committee_number=3):
+    office = staff(role, committee_number=committee_number if role == Role.COMMITTEE_OFFICE else None)
+    set_fee(office.organisation, office, True, amount, "评审费", days, 1, "绍兴市某某账户 3301")
     return office
 
 
@@ -345,3 +345,25 @@ def test_the_committee_records_no_result_while_its_own_fee_is_unpaid(client, app
     client.post(f"/fees/{notice.id}/confirm", data={"amount": "300.00", "paid_on": str(date.today())})
     result()
     assert Application.get_by_id(application.id).status == S.PASSED
+
+
+def test_forwarding_to_the_senior_committee_issues_its_fee_notice(client):
+    senior = charging(Role.COMMITTEE_OFFICE, committee_number=1)
+    mid = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, mid.organisation, S.RECOMMENDED, Stage.COMMITTEE)
+    as_user(client, mid)
+    assert "1 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+    notice = FeeNotice.get(FeeNotice.application == application)
+    assert (notice.organisation_id, notice.amount) == (senior.organisation_id, Decimal("300.00"))
+
+
+def test_sending_after_the_publicity_issues_the_bureaus_fee_notice(client):
+    application, _ = submitted(client)
+    bureau = charging(Role.CONSTRUCTION_BUREAU)
+    unit = staff(Role.UNIT, unit=application.unit)
+    as_user(client, unit)
+    assert decide(client, application, "pass").status_code == 302
+    publicise_and_send(client, unit, application)
+    notice = FeeNotice.get(FeeNotice.application == application)
+    assert (notice.organisation_id, notice.state) == (bureau.organisation_id, FeeState.PENDING)
