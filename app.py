@@ -293,6 +293,14 @@ def _register_commands(app):
         click.echo(f"已处理 {deliver_due()} 条短信。")
 
 
+    @app.cli.command("fee-reminders")
+    def fee_reminders():
+        """缴费提醒: the SMS of pending fee notices whose reminder day has come (once each; becomes a periodic task)."""
+        from workflow.fees import send_fee_reminders
+
+        with app.test_request_context():  # the notices link to the applicant's 费用缴纳 page
+            click.echo(f"已发送 {send_fee_reminders()} 条缴费提醒。")
+
     @app.cli.command("backup")
     @click.option("--output", type=click.Path(), help="Archive file, or a folder (ending in /) for a dated one; default instance/backups/.")
     def backup_cmd(output):

@@ -710,6 +710,7 @@ class ReviewAction(BaseModel):
         "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
         "result_fail": "评审未通过", "forward": "推荐至高评委",
+        "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
     BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
@@ -751,8 +752,46 @@ class FeeSetting(BaseModel):
     organisation = pw.ForeignKeyField(Organisation, unique=True, backref="+")
     charges = pw.BooleanField(default=True)
     amount = pw.DecimalField(max_digits=10, decimal_places=2, default=0)
+    fee_name = pw.CharField(max_length=50, default="评审费")
+    deadline_days = pw.IntegerField(default=10)  # working days from the notice to the payment deadline
+    reminder_days = pw.IntegerField(default=2)  # working days before the deadline the reminder SMS goes out
+    payee = pw.TextField(default="")  # 收款单位、开户行、账号, as the office types it
     updated_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=now)
+
+
+class FeeState(LabeledEnum):
+    PENDING = ("pending", "待缴费")
+    PAID = ("paid", "已缴费")
+    OVERDUE = ("overdue", "已逾期")  # never stored: a pending notice past its deadline
+    WAIVED = ("waived", "免收")
+
+
+class FeeNotice(BaseModel):
+    """缴费通知: issued once per application and charging office, frozen from the 收费设定 of that day."""
+
+    application = pw.ForeignKeyField(Application, backref="fee_notices", on_delete="CASCADE")
+    organisation = pw.ForeignKeyField(Organisation, backref="+")
+    fee_name = pw.CharField(max_length=50)
+    amount = pw.DecimalField(max_digits=10, decimal_places=2)
+    payee = pw.TextField(default="")
+    reference = pw.CharField(max_length=20, unique=True)  # 缴费附言, see services.fees.reference
+    issued_on = pw.DateField()
+    due_on = pw.DateField(index=True)
+    state = EnumField(FeeState, default=FeeState.PENDING, index=True)
+    paid_amount = pw.DecimalField(max_digits=10, decimal_places=2, null=True)
+    paid_on = pw.DateField(null=True)
+    note = pw.TextField(default="")  # the payment's note, or why it was waived
+    settled_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    settled_at = pw.DateTimeField(null=True)
+    reminded_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("application", "organisation"), True),)
+
+    def shown_state(self, today):
+        """The state the pages show: a pending notice is 已逾期 from the day after its deadline."""
+        return FeeState.OVERDUE if self.state == FeeState.PENDING and today > self.due_on else self.state
 
 
 # ---------------------------------------------------------------- notifications
@@ -799,7 +838,7 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, Notification, SmsMessage, AuditLog,
 ]
 
 
@@ -869,6 +908,16 @@ def applications_visible_to(viewer):
 def applications_held_by(viewer):
     """The applications `viewer`'s organisation holds now: the piles it has to work on (a subset of the visible)."""
     return applications_visible_to(viewer).where(Application.stage_organisation == viewer.organisation_id)
+
+
+def fee_notices_visible_to(viewer):
+    """Fee notices `viewer` may see: the applicant's own, an office's own (it charges and confirms only those)."""
+    query = FeeNotice.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(FeeNotice.application.in_(applications_visible_to(viewer).select(Application.id)))
+    return query.where(FeeNotice.organisation == (viewer.organisation_id or 0))
 
 
 def applications_using(stored):

@@ -13,6 +13,7 @@ def register_blueprints(app):
         auth,
         committee,
         documents,
+        fees,
         files,
         home,
         plans,
@@ -27,7 +28,7 @@ def register_blueprints(app):
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

@@ -26,6 +26,7 @@ NOTICES = MenuItem("消息通知", "home.notifications")
 PENDING = MenuItem("待审查", "review.queue")
 RECOMMEND = MenuItem("审核推荐", "review.recommend_page")
 FEES = MenuItem("收费设定", "review.fees")
+FEE_LIST = MenuItem("缴费管理", "fees.notice_list")
 
 MENUS = {
     Role.APPLICANT: [
@@ -39,13 +40,13 @@ MENUS = {
         MenuItem("业绩档案审核", "unit.achievements"),
         MenuItem("职称申报资格审查", "review.queue"), MenuItem("资格公示与报送", "review.publicity"), NOTICES,
     ],
-    Role.TALENT_CENTRE: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
-    Role.CONSTRUCTION_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
-    Role.HR_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
+    Role.TALENT_CENTRE: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
+    Role.CONSTRUCTION_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
+    Role.HR_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
     Role.COMMITTEE_OFFICE: [
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        soon("评委会评审对象花名册", "roster"), MenuItem("推荐至高评委", "committee.forward"), NOTICES,
+        soon("评委会评审对象花名册", "roster"), MenuItem("推荐至高评委", "committee.forward"), FEES, FEE_LIST, NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),

@@ -165,16 +165,18 @@ def recommend_page():
 
 
 @bp.route("/fees", methods=["GET", "POST"])
-@role_required(Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU, Role.TALENT_CENTRE)
+@role_required(Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU, Role.TALENT_CENTRE, Role.COMMITTEE_OFFICE)
 def fees():
     setting = FeeSetting.get_or_none(FeeSetting.organisation == current_user.organisation_id)
-    form = FeeForm()
+    form = FeeForm(obj=setting)
     if request.method == "GET":
         form.charges.data = "yes" if setting is None or setting.charges else "no"
         form.amount.data = setting.amount if setting else None
     elif form.validate_on_submit():
         try:
             set_fee(current_user.organisation, current_user, form.charges.data == "yes", form.amount.data,
+                    form.fee_name.data, form.deadline_days.data or 10,
+                    2 if form.reminder_days.data is None else form.reminder_days.data, form.payee.data,
                     ip=request.remote_addr or "")
         except WorkflowError as error:
             form.amount.errors.append(str(error))

@@ -24,6 +24,7 @@ from models import (
     ApplicationType,
     AssessmentResult,
     Committee,
+    FeeNotice,
     Ownership,
     Profession,
     Role,
@@ -406,7 +407,33 @@ def preview_step(application, current):
 
 
 def fee_step(application, current):
-    return _render(current, application)
+    return _render(current, application, **_fee_context(application))
+
+
+def _fee_context(application):
+    today = date.today()
+    return {"notices": [(n, n.shown_state(today)) for n in application.fee_notices.order_by(FeeNotice.id)],
+            "today": today}
+
+
+@bp.route("/applications/<int:application_id>/fees")
+@applicant_only
+def fees(application_id):
+    """Step 7 费用缴纳 of a submitted application: its fee notices, their state and how to pay."""
+    application = _own(application_id)
+    return render_template("wizard/fees.html", application=application, **_fee_context(application))
+
+
+@bp.route("/applications/<int:application_id>/fees/<int:fee_id>")
+@applicant_only
+def fee_notice(application_id, fee_id):
+    """The printable 缴费通知书."""
+    application = _own(application_id)
+    notice = application.fee_notices.where(FeeNotice.id == fee_id).first()
+    if notice is None:
+        abort(404)
+    return render_template("wizard/fee_notice.html", application=application, notice=notice,
+                           state=notice.shown_state(date.today()))
 
 
 VIEWS = {"photo": photo_step, "pledge": pledge_step, "info": info_step, "achievements": achievements_step,

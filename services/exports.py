@@ -6,6 +6,7 @@ formula stays text; control characters (which xlsx cannot hold) are dropped.
 import io
 import json
 import re
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -52,6 +53,16 @@ PUBLICITY_COLUMNS = (
     ("申报资格", lambda a: a.plan.level.title_name),
     ("专业", lambda a: _frozen(a).get("info", {}).get("profession", "")),
     ("主要业绩", _main_achievements),
+)
+
+
+FEE_COLUMNS = (
+    ("序号", None), ("姓名", lambda n: n.application.applicant.real_name),
+    ("评审工作计划", lambda n: n.application.plan.title), ("收费名称", lambda n: n.fee_name),
+    ("应缴金额（元）", lambda n: f"{n.amount:.2f}"), ("缴费附言", lambda n: n.reference),
+    ("截止日期", lambda n: str(n.due_on)), ("状态", lambda n: n.shown_state(date.today()).label),
+    ("实缴金额（元）", lambda n: "" if n.paid_amount is None else f"{n.paid_amount:.2f}"),
+    ("缴费日期", lambda n: str(n.paid_on or "")),
 )
 
 

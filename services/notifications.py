@@ -4,11 +4,11 @@ from services import sms
 from services.txn import on_commit
 
 
-def notify(user, title, body="", link="", send_sms=True):
-    """Queue an in-app notice and, when the user has a mobile number, an SMS with the same text."""
+def notify(user, title, body="", link="", send_sms=True, sms_text=None):
+    """Queue an in-app notice and, when the user has a mobile number, an SMS with the same text (or `sms_text`)."""
     notice = Notification.create(user=user, title=title, body=body, link=link)
     if send_sms and user.mobile:
-        text = f"【职称评审】{title}" + (f"：{body}" if body else "")
+        text = sms_text or f"【职称评审】{title}" + (f"：{body}" if body else "")
         SmsMessage.create(user=user, mobile=user.mobile, body=text)
         on_commit(sms.deliver_due)
     return notice

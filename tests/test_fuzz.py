@@ -20,6 +20,7 @@ from models import (
     Application,
     ApplicationStatus,
     ApplicationType,
+    FeeNotice,
     Holiday,
     Level,
     Role,
@@ -28,6 +29,7 @@ from models import (
     Stage,
     TitleRecord,
 )
+from services import fees
 from tests.chain_world import as_user, filed, place, staff, submitted
 from tests.helpers import parse
 from tests.samples import CODE_B, achievement, jpeg, pdf, png, register_unit
@@ -97,6 +99,9 @@ def clients(app, client):
     assert Application.get_by_id(published.id).publicity_id
     clients[None] = app.test_client()
     SmsMessage.create(mobile="13900000001", body="测试短信", status=SmsStatus.FAILED, last_error="网关超时")
+    hr = users[Role.HR_BUREAU].organisation  # a fee notice to pay, confirm and waive
+    FeeNotice.create(application=application, organisation=hr, fee_name="评审费", amount=300, issued_on=date.today(),
+                     reference=fees.reference(hr.id, application.id), due_on=date.today() + timedelta(days=14))
     return clients, f"/pledge/{Application.get_by_id(unsigned.id).pledge_token}"
 
 

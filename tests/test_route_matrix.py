@@ -15,6 +15,7 @@ from models import (
     ApplicationFile,
     ApplicationStatus,
     DocumentIssue,
+    FeeNotice,
     Holiday,
     Notification,
     Organisation,
@@ -28,7 +29,7 @@ from models import (
     User,
     now,
 )
-from services import storage
+from services import fees, storage
 from services.idcard import check_char
 from tests.chain_world import filed, place, staff, submitted
 from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
@@ -62,6 +63,7 @@ PARAMETERS = {
     "file_id": Parameter(StoredFile),
     "achievement_id": Parameter(Achievement),
     "notice_id": Parameter(Notification),
+    "fee_id": Parameter(FeeNotice),
     "publicity_id": Parameter(Publicity),
     "unit_id": Parameter(Organisation),
     "user_id": Parameter(User),
@@ -134,6 +136,9 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     applications = [application, *later, draft]
     notices = [Notification.create(user=a.applicant, title=f"{a.applicant.real_name}的申报已受理")
                for a in applications]
+    fee = FeeNotice.create(application=later[0], organisation=construction, fee_name="评审费", amount=300,
+                           reference=fees.reference(construction.id, later[0].id), issued_on=date.today(),
+                           due_on=date.today() + timedelta(days=14), payee=f"{unit_name}专用收款账户")
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
@@ -148,6 +153,7 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         Organisation: [unit.id, pending_unit.id],
         User: [p.id for p in people],
         SmsMessage: [sms.id],
+        FeeNotice: [fee.id],
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],

@@ -20,6 +20,7 @@ from services.txn import atomic
 from services.values import clean_text, whole_number
 from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
+from workflow.fees import issue_notice, unpaid_here
 
 
 def _move(application, actor, action, reason="", seen=None, ip="", **changes):
@@ -152,6 +153,7 @@ def send_publicity(publicity, actor, today=None, ip=""):
             target = _hand_to(application, routing.next_stage(application))
             _move(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
+            issue_notice(application, target["stage_organisation"], actor, today, ip)
             done += 1
         if not done:
             raise WorkflowError("该公示中没有待报送的申报（可能已全部退回或不通过）。")
@@ -167,14 +169,19 @@ def recommend(actor, ip=""):
     pending = here.where(Application.status == ApplicationStatus.PENDING).count()
     if pending:
         skipped["尚未审查"] = pending
+    passed = here.where(Application.status == ApplicationStatus.STAGE_PASSED)
+    unpaid = unpaid_here(passed, office)
+    if unpaid:
+        skipped["未缴费"] = len(unpaid)
     done = 0
     with atomic():
-        for application in here.where(Application.status == ApplicationStatus.STAGE_PASSED):
+        for application in passed.where(Application.id.not_in(list(unpaid) or [0])):
             target = _hand_to(application, routing.next_stage(application))
             _move(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
+            issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done += 1
-        if not done:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
+        if not done and not unpaid:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
             raise WorkflowError(f"没有审查通过、待推荐的申报。{CHANGED}")
     return done, skipped
 
@@ -191,6 +198,9 @@ def record_result(application, actor, passed, meeting_date, reason="", seen=None
     reason = (reason or "").strip()
     if not passed:
         reason = require_reason(reason, "评审未通过")
+    if unpaid_here(Application.select().where(Application.id == application.id), actor.organisation_id):
+        raise WorkflowError(f"{application.applicant.real_name}未缴费：本办公室的缴费通知尚未确认缴费，"
+                            "请在“缴费管理”中确认缴费或免收后再录入评审结果。")
     recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
     with atomic():
         if passed and recommends:
@@ -215,5 +225,6 @@ def forward_to_senior(actor, ip=""):
             target = _hand_to(application, Stage.SENIOR_COMMITTEE)
             _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, "您的职称申报已由中评委推荐至高评委")
+            issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done += 1
     return done
