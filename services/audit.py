@@ -3,7 +3,8 @@ from models import Achievement, Application, AuditLog, Organisation, ReviewPlan,
 
 # Every action written to the log, with the word the audit page shows (操作).
 ACTION_LABELS = {
-    "account.create": "创建账号", "login": "登录", "login.locked": "账号锁定", "password.change": "修改密码",
+    "account.create": "创建账号", "account.register_taken": "已注册号码再次注册", "login": "登录",
+    "auth.login_failed": "登录失败", "logout": "退出", "password.change": "修改密码",
     "password.reset": "重置密码",
     "profile.save": "保存个人基本信息", "profile.unit": "更换现工作单位",
     "unit.submit": "单位提交审核", "unit.correct": "修改单位信息", "unit.approve": "单位审核通过", "unit.refuse": "单位审核退回",
@@ -18,7 +19,7 @@ ACTION_LABELS = {
     "application.pass": "审查通过", "application.return": "退回修改", "application.refuse": "审查不通过",
     "application.publicity": "资格公示", "application.send": "报送", "application.recommend": "审核推荐",
     "application.result_pass": "评审通过", "application.result_fail": "评审未通过",
-    "application.forward": "推荐至高评委",
+    "application.forward": "推荐至高评委", "application.interview": "标记面试对象", "document.issue": "下载评审表",
 }
 
 
