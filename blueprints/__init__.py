@@ -7,13 +7,26 @@ from flask_login import current_user, login_required
 
 
 def register_blueprints(app):
-    from blueprints import admin, applicant, auth, committee, files, home, plans, public, review, unit, wizard
+    from blueprints import (
+        admin,
+        applicant,
+        auth,
+        committee,
+        files,
+        home,
+        plans,
+        public,
+        review,
+        roster,
+        unit,
+        wizard,
+    )
     from blueprints.menus import menu_for
     from blueprints.uploads import kept_file
     from forms.applicant import DETAIL_FIELDS, KIND_LABELS
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, roster):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

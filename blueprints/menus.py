@@ -17,15 +17,12 @@ class MenuItem:
         return url_for(self.endpoint, **self.params)
 
 
-def soon(label, slug):
-    return MenuItem(label, "public.soon", {"slug": slug})
-
-
 HOME = MenuItem("首页", "home.index")
 NOTICES = MenuItem("消息通知", "home.notifications")
 PENDING = MenuItem("待审查", "review.queue")
 RECOMMEND = MenuItem("审核推荐", "review.recommend_page")
 FEES = MenuItem("收费设定", "review.fees")
+ROSTER = MenuItem("评委会评审对象花名册", "roster.index")
 
 MENUS = {
     Role.APPLICANT: [
@@ -39,13 +36,13 @@ MENUS = {
         MenuItem("业绩档案审核", "unit.achievements"),
         MenuItem("职称申报资格审查", "review.queue"), MenuItem("资格公示与报送", "review.publicity"), NOTICES,
     ],
-    Role.TALENT_CENTRE: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
-    Role.CONSTRUCTION_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
-    Role.HR_BUREAU: [HOME, FEES, PENDING, RECOMMEND, NOTICES],
+    Role.TALENT_CENTRE: [HOME, FEES, PENDING, RECOMMEND, ROSTER, NOTICES],
+    Role.CONSTRUCTION_BUREAU: [HOME, FEES, PENDING, RECOMMEND, ROSTER, NOTICES],
+    Role.HR_BUREAU: [HOME, FEES, PENDING, RECOMMEND, ROSTER, NOTICES],
     Role.COMMITTEE_OFFICE: [
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        soon("评委会评审对象花名册", "roster"), MenuItem("推荐至高评委", "committee.forward"), NOTICES,
+        ROSTER, MenuItem("推荐至高评委", "committee.forward"), NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),

@@ -1,0 +1,114 @@
+"""花名册 《评委会评审对象花名册》 on screen, printable and as xlsx; batches of documents made in the background."""
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app import htmx
+from blueprints import role_required
+from models import BatchKind, DocumentBatch, ReviewPlan
+from services import roster, storage
+from services.pagination import PER_PAGE, Page
+from workflow import WorkflowError, start_batch
+from workflow.documents import BATCH_ROLES
+
+bp = Blueprint("roster", __name__, url_prefix="/roster")
+viewers_only = role_required(*roster.ROLES)
+STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
+
+
+def _plans():
+    return ReviewPlan.select().order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc())
+
+
+def _plan(plan_id):
+    return ReviewPlan.get_or_none(ReviewPlan.id == plan_id) or abort(404)
+
+
+def _matches(q):
+    """Rows whose 姓名, 身份证号 or 工作单位 contain `q` (the 序号 stays the roster's)."""
+    return lambda row: not q or any(q in str(row[i]) for i in (1, 4, 5))
+
+
+@bp.route("/")
+@viewers_only
+def index():
+    plan = _plan(request.args.get("plan", type=int)) if request.args.get("plan") else _plans().first()
+    applications = roster.applications_for(current_user, plan) if plan else []
+    q = request.args.get("q", "").strip()
+    matching = [row for row in roster.rows(applications) if _matches(q)(row)]
+    page = Page([], 1, PER_PAGE, len(matching))
+    page.number = min(max(1, request.args.get("page", 1, type=int)), page.pages)
+    page.items = matching[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
+    batches = list(DocumentBatch.select().where(DocumentBatch.organisation == current_user.organisation_id)
+                   .order_by(DocumentBatch.id.desc()).limit(10))
+    return render_template("roster/index.html", plans=_plans(), plan=plan, page=page, q=q, columns=roster.COLUMNS,
+                           title=roster.title_of(plan, current_user) if plan else "评委会评审对象花名册",
+                           batches=batches, kinds=BatchKind, can_batch=current_user.role in BATCH_ROLES)
+
+
+@bp.route("/<int:plan_id>/print")
+@viewers_only
+def printable(plan_id):
+    """The whole roster on one page, for the browser's print."""
+    plan = _plan(plan_id)
+    return render_template("roster/print.html", plan=plan, title=roster.title_of(plan, current_user),
+                           columns=roster.COLUMNS, rows=roster.rows(roster.applications_for(current_user, plan)))
+
+
+@bp.route("/<int:plan_id>/roster.xlsx")
+@viewers_only
+def export(plan_id):
+    plan = _plan(plan_id)
+    title = roster.title_of(plan, current_user)
+    return roster.xlsx(title, roster.applications_for(current_user, plan)), 200, {
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}",
+    }
+
+
+@bp.route("/batches", methods=["POST"])
+@role_required(*BATCH_ROLES)
+def start():
+    plan = _plan(request.form.get("plan", type=int))
+    try:
+        kind = BatchKind(request.form.get("kind", ""))
+        batch = start_batch(current_user, plan, kind, as_zip=request.form.get("as_zip") == "y",
+                            ip=request.remote_addr or "")
+    except ValueError:
+        flash("请选择要生成的材料。", "warning")
+        return redirect(url_for("roster.index", plan=plan.id))
+    except WorkflowError as error:
+        flash(str(error), "warning")
+        return redirect(url_for("roster.index", plan=plan.id))
+    flash(f"已开始生成{kind.label}，共 {batch.total} 人；关闭页面不影响生成。", "success")
+    return redirect(url_for("roster.batch", batch_id=batch.id))
+
+
+def _own_batch(batch_id):
+    batch = DocumentBatch.get_or_none(DocumentBatch.id == batch_id)
+    if batch is None or not batch.can_view(current_user):
+        abort(404)
+    return batch
+
+
+@bp.route("/batches/<int:batch_id>")
+@viewers_only
+def batch(batch_id):
+    """A batch's progress; polled by htmx every 2 s until it has finished (status 286 stops the polling)."""
+    found = _own_batch(batch_id)
+    if htmx:
+        return (render_template("roster/_batch.html", batch=found), STOP_POLLING if found.is_finished else 200,
+                {"Vary": "HX-Request"})
+    return render_template("roster/batch.html", batch=found)
+
+
+@bp.route("/batches/<int:batch_id>/download")
+@viewers_only
+def batch_download(batch_id):
+    found = _own_batch(batch_id)
+    if found.result_id is None:
+        abort(404)
+    result = found.result
+    return send_file(storage.path_of(result, current_app.config["UPLOAD_FOLDER"]), mimetype=result.content_type,
+                     as_attachment=True, download_name=result.original_name)
