@@ -14,6 +14,8 @@ from models import (
     Application,
     ApplicationFile,
     ApplicationStatus,
+    BatchKind,
+    DocumentBatch,
     Holiday,
     Notification,
     Organisation,
@@ -65,6 +67,7 @@ PARAMETERS = {
     "unit_id": Parameter(Organisation),
     "user_id": Parameter(User),
     "message_id": Parameter(SmsMessage),
+    "batch_id": Parameter(DocumentBatch),
     # the pledge link's token is the credential itself: a side's is an expired one, which must tell nothing
     "token": Parameter("token", missing="no-such-token"),
     # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
@@ -132,6 +135,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     notices = [Notification.create(user=a.applicant, title=f"{a.applicant.real_name}的申报已受理")
                for a in applications]
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
+    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office,
+                                 requested_by=make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office))
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -145,6 +150,7 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         Organisation: [unit.id, pending_unit.id],
         User: [p.id for p in people],
         SmsMessage: [sms.id],
+        DocumentBatch: [batch.id],
         "plan": [plan.id], "token": [draft.pledge_token],
     }
     # not the unit's name: approved units are the 现工作单位 every applicant chooses from
