@@ -363,7 +363,7 @@ class StoredFile(BaseModel):
 
     stored_name = pw.CharField(max_length=64, unique=True)
     original_name = pw.CharField(max_length=255)
-    content_type = pw.CharField(max_length=64)
+    content_type = pw.CharField(max_length=128)  # an xlsx's has 65 characters
     size = pw.IntegerField()
     sha256 = pw.CharField(max_length=64)
     uploaded_by = pw.ForeignKeyField(User, null=True, backref="uploads", on_delete="SET NULL")

@@ -4,6 +4,10 @@ from peewee_migrate import Migrator
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    # an xlsx's content type has 65 characters; SQLite does not enforce lengths, PostgreSQL does
+    if isinstance(database, pw.PostgresqlDatabase):
+        migrator.sql('ALTER TABLE "stored_file" ALTER COLUMN "content_type" TYPE VARCHAR(128)')
+
     @migrator.create_model
     class DocumentBatch(pw.Model):
         id = pw.AutoField()
@@ -27,3 +31,5 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.remove_model('document_batch')
+    if isinstance(database, pw.PostgresqlDatabase):
+        migrator.sql('ALTER TABLE "stored_file" ALTER COLUMN "content_type" TYPE VARCHAR(64)')
