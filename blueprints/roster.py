@@ -81,7 +81,7 @@ def start():
     except WorkflowError as error:
         flash(str(error), "warning")
         return redirect(url_for("roster.index", plan=plan.id))
-    flash(f"已开始生成{kind.label}，共 {batch.total} 人；关闭页面不影响生成。", "success")
+    flash(f"已开始生成{kind.label}（{batch.total} 份）；关闭页面不影响生成。", "success")
     return redirect(url_for("roster.batch", batch_id=batch.id))
 
 

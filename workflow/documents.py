@@ -13,12 +13,13 @@ def start_batch(actor, plan, kind, as_zip=False, ip=""):
     """Queue the making of `kind` for every application of the plan's roster `actor` sees; returns the batch."""
     if actor.role not in BATCH_ROLES:
         raise WorkflowError("只有评委会办公室和人力社保部门可以批量生成材料。")
-    total = len(applications_for(actor, plan))
-    if not total:
+    people = len(applications_for(actor, plan))
+    if not people:
         raise WorkflowError(f"“{plan.title}”的花名册中没有申报人员，无需生成。")
     with atomic():
         batch = DocumentBatch.create(kind=kind, plan=plan, as_zip=as_zip and kind != BatchKind.ROSTER,
-                                     requested_by=actor, organisation=actor.organisation_id, total=total)
-        audit.record(actor, "batch.start", f"batch:{batch.id}", f"{plan.title}：{kind.label}，{total} 人", ip)
+                                     requested_by=actor, organisation=actor.organisation_id,
+                                     total=1 if kind == BatchKind.ROSTER else people)  # files to make
+        audit.record(actor, "batch.start", f"batch:{batch.id}", f"{plan.title}：{kind.label}，{people} 人", ip)
         on_commit(lambda: tasks.make_batch(batch.id))
     return batch
