@@ -129,6 +129,18 @@ def make_batch(batch_id):
         run_batch(batch_id)
 
 
+@huey.on_startup()
+def resume_interrupted_batches():
+    """Batches a killed worker left 生成中 are queued again when a worker starts (a rerun makes them from scratch);
+    the conditional update lets only one of the starting worker threads take each."""
+    with _context(), _database():
+        running = DocumentBatch.select(DocumentBatch.id).where(DocumentBatch.state == BatchState.RUNNING)
+        for batch_id in [b.id for b in running]:
+            if DocumentBatch.update(state=BatchState.QUEUED).where(
+                    (DocumentBatch.id == batch_id) & (DocumentBatch.state == BatchState.RUNNING)).execute():
+                make_batch(batch_id)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def send_sms():
     """The SMS outbox (services/sms.py), every minute; `flask sms-send` from cron does the same."""

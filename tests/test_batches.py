@@ -87,6 +87,18 @@ def test_a_failed_job_says_why_and_a_rerun_regenerates(app, client, monkeypatch)
     assert StoredFile.select().count() == 2 and DocumentBatch.get_by_id(batch.id).state == BatchState.DONE
 
 
+def test_a_worker_that_starts_again_resumes_the_batches_a_killed_one_left_running(app):
+    plan = roster_of(2)
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    interrupted, finished = (DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, requested_by=office,
+                                                  organisation=office.organisation, state=state, done=0, total=1)
+                             for state in (BatchState.RUNNING, BatchState.FAILED))
+    with app.app_context():
+        tasks.resume_interrupted_batches()
+    assert DocumentBatch.get_by_id(interrupted.id).state == BatchState.DONE
+    assert DocumentBatch.get_by_id(finished.id).state == BatchState.FAILED
+
+
 @pytest.mark.parametrize("who, allowed", [
     ("committee office", True), ("HR bureau", True), ("construction bureau", False), ("talent centre", False),
 ])
