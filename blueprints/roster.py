@@ -9,6 +9,7 @@ from blueprints import role_required
 from models import BatchKind, DocumentBatch, ReviewPlan
 from services import roster, storage
 from services.pagination import PER_PAGE, Page
+from services.values import whole_number
 from workflow import WorkflowError, start_batch
 from workflow.documents import BATCH_ROLES
 
@@ -22,7 +23,8 @@ def _plans():
 
 
 def _plan(plan_id):
-    return ReviewPlan.get_or_none(ReviewPlan.id == plan_id) or abort(404)
+    plan_id = whole_number(plan_id)
+    return (ReviewPlan.get_or_none(ReviewPlan.id == plan_id) if plan_id is not None else None) or abort(404)
 
 
 def _matches(q):
@@ -33,7 +35,7 @@ def _matches(q):
 @bp.route("/")
 @viewers_only
 def index():
-    plan = _plan(request.args.get("plan", type=int)) if request.args.get("plan") else _plans().first()
+    plan = _plan(request.args["plan"]) if request.args.get("plan") else _plans().first()
     applications = roster.applications_for(current_user, plan) if plan else []
     q = request.args.get("q", "").strip()
     matching = [row for row in roster.rows(applications) if _matches(q)(row)]
@@ -70,7 +72,7 @@ def export(plan_id):
 @bp.route("/batches", methods=["POST"])
 @role_required(*BATCH_ROLES)
 def start():
-    plan = _plan(request.form.get("plan", type=int))
+    plan = _plan(request.form.get("plan"))
     try:
         kind = BatchKind(request.form.get("kind", ""))
         batch = start_batch(current_user, plan, kind, as_zip=request.form.get("as_zip") == "y",

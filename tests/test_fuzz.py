@@ -55,7 +55,8 @@ PATH_VALUES = {"int": [BIG, str(2**31), "9" * 5000],
                "default": ["x" * 300, "王\x0b五", "%E4%B8"]}
 QUERY_NAMES = ("page", "q", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
                "starts_on", "back", "committee", "profession")
-SKIPPED = {"static", "htmx_js", "auth.logout"}  # files, and the one link that would end the crawl
+# files, the one link that would end the crawl, and the 尚未开放 page no menu item opens any more
+SKIPPED = {"static", "htmx_js", "auth.logout", "public.soon"}
 MAX_PAGES = 60  # per role
 
 
@@ -75,6 +76,7 @@ def clients(app, client):
     published, _ = (filed(plan, unit, n, unit, ApplicationStatus.UNIT_PASSED, Stage.UNIT) for n in (7, 8))
     office = users[Role.COMMITTEE_OFFICE].organisation
     place(filed(plan, unit, 9, office), ApplicationStatus.PENDING, Stage.COMMITTEE, office, committee=office.committee)
+    filed(plan, unit, 10, office, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)  # on the 花名册
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments
@@ -94,6 +96,8 @@ def clients(app, client):
     clients[Role.UNIT].post("/review/publicity", data={"ids": [published.id], "starts_on": date.today().isoformat()})
     assert Application.get_by_id(published.id).publicity_id
     clients[None] = app.test_client()
+    made = clients[Role.COMMITTEE_OFFICE].post("/roster/batches", data={"plan": plan.id, "kind": "roster"})
+    assert made.status_code == 302  # a finished batch: its page and its download
     SmsMessage.create(mobile="13900000001", body="测试短信", status=SmsStatus.FAILED, last_error="网关超时")
     return clients, f"/pledge/{Application.get_by_id(unsigned.id).pledge_token}"
 
