@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from app import htmx
 from blueprints import role_required
-from models import BatchKind, DocumentBatch, ReviewPlan
+from models import Application, BatchKind, DocumentBatch, ReviewPlan, applications_visible_to
 from services import roster, storage
-from services.pagination import PER_PAGE, Page
+from services.pagination import paginate_list
 from services.values import whole_number
 from workflow import WorkflowError, start_batch
 from workflow.documents import BATCH_ROLES
@@ -19,17 +19,14 @@ STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
 
 
 def _plans():
-    return ReviewPlan.select().order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc())
+    """The plans of the applications the viewer may see, newest first."""
+    plans = applications_visible_to(current_user).select(Application.plan)
+    return ReviewPlan.select().where(ReviewPlan.id.in_(plans)).order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc())
 
 
 def _plan(plan_id):
     plan_id = whole_number(plan_id)
     return (ReviewPlan.get_or_none(ReviewPlan.id == plan_id) if plan_id is not None else None) or abort(404)
-
-
-def _matches(q):
-    """Rows whose 姓名, 身份证号 or 工作单位 contain `q` (the 序号 stays the roster's)."""
-    return lambda row: not q or any(q in str(row[i]) for i in (1, 4, 5))
 
 
 @bp.route("/")
@@ -38,10 +35,9 @@ def index():
     plan = _plan(request.args["plan"]) if request.args.get("plan") else _plans().first()
     applications = roster.applications_for(current_user, plan) if plan else []
     q = request.args.get("q", "").strip()
-    matching = [row for row in roster.rows(applications) if _matches(q)(row)]
-    page = Page([], 1, PER_PAGE, len(matching))
-    page.number = min(max(1, request.args.get("page", 1, type=int)), page.pages)
-    page.items = matching[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
+    # searched by 姓名, 身份证号 or 工作单位; a row keeps its roster 序号
+    matching = [row for row in roster.rows(applications) if not q or any(q in str(row[i]) for i in (1, 4, 5))]
+    page = paginate_list(matching, request.args.get("page"))
     batches = list(DocumentBatch.select().where(DocumentBatch.organisation == current_user.organisation_id)
                    .order_by(DocumentBatch.id.desc()).limit(10))
     return render_template("roster/index.html", plans=_plans(), plan=plan, page=page, q=q, columns=roster.COLUMNS,
