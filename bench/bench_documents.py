@@ -89,15 +89,18 @@ def fill(count):
 
 
 def roster_xlsx(plan, user):
-    """花名册: select the rows, order them, write the xlsx (goal ≤ 1.5 s for 5,000 rows)."""
+    """花名册: select the rows, order them, write the xlsx (goal ≤ 1.5 s for 5,000 rows). Wall and CPU time, as on a
+    busy machine the CPU time is what an idle one would take."""
     best = None
     for _ in range(3):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         applications = roster.applications_for(user, plan)
+        ordered = time.process_time() - cpu
         data = roster.xlsx(roster.title_of(plan, user), applications)
-        elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-    print(f"花名册 xlsx, {len(applications)} rows: {best:.2f} s (best of 3; goal ≤ 1.5 s), {len(data) / 1024:.0f} KB")
+        sample = (time.perf_counter() - wall, time.process_time() - cpu, ordered)
+        best = sample if best is None or sample[0] < best[0] else best
+    print(f"花名册 xlsx, {len(applications)} rows: {best[0]:.2f} s wall, {best[1]:.2f} s CPU (of which selecting and "
+          f"ordering {best[2]:.2f} s), best of 3; goal ≤ 1.5 s; {len(data) / 1024:.0f} KB")
 
 
 def roster_screen(app, plan, user):
