@@ -16,11 +16,10 @@ from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
 from models import BatchKind, BatchState, DocumentBatch, db, now
-from services import audit, roster, storage
+from services import audit, exports, roster, storage
 
 log = logging.getLogger(__name__)
 NAME = "zhicheng"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _huey():
@@ -66,7 +65,7 @@ def _parts(batch, applications):
 def _package(batch, named):
     """The result file (name, content type, bytes): the xlsx itself, a zip of the parts, or one merged PDF."""
     if batch.kind == BatchKind.ROSTER:
-        return named[0][0], XLSX, named[0][1]
+        return named[0][0], exports.XLSX_TYPE, named[0][1]
     stem = f"{batch.plan.title}_{batch.kind.label}"
     if batch.as_zip:
         buffer = io.BytesIO()

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app import htmx
 from blueprints import role_required
 from models import Application, BatchKind, DocumentBatch, ReviewPlan, applications_visible_to
-from services import roster, storage
+from services import exports, roster, storage
 from services.pagination import paginate_list
 from services.values import whole_number
 from workflow import WorkflowError, start_batch
@@ -60,7 +60,7 @@ def export(plan_id):
     plan = _plan(plan_id)
     title = roster.title_of(plan, current_user)
     return roster.xlsx(title, roster.applications_for(current_user, plan)), 200, {
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Type": exports.XLSX_TYPE,
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}",
     }
 
@@ -69,13 +69,12 @@ def export(plan_id):
 @role_required(*BATCH_ROLES)
 def start():
     plan = _plan(request.form.get("plan"))
+    kind = next((k for k in BatchKind if k.value == request.form.get("kind")), None)
     try:
-        kind = BatchKind(request.form.get("kind", ""))
+        if kind is None:
+            raise WorkflowError("请选择要生成的材料。")
         batch = start_batch(current_user, plan, kind, as_zip=request.form.get("as_zip") == "y",
                             ip=request.remote_addr or "")
-    except ValueError:
-        flash("请选择要生成的材料。", "warning")
-        return redirect(url_for("roster.index", plan=plan.id))
     except WorkflowError as error:
         flash(str(error), "warning")
         return redirect(url_for("roster.index", plan=plan.id))
