@@ -1,4 +1,4 @@
-"""Each role's menu, with the names the notice tells users to click. Items not built yet open a 尚未开放 page."""
+"""Each role's menu, with the names the notice tells users to click."""
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -9,7 +9,7 @@ from models import ApplicationStatus, Level, Role
 @dataclass(frozen=True)
 class MenuItem:
     label: str
-    endpoint: str = "public.soon"
+    endpoint: str
     params: dict = field(default_factory=dict)
 
     @property
@@ -56,11 +56,3 @@ MENUS = {
 def menu_for(user):
     return MENUS.get(user.role, []) if user.is_authenticated else []
 
-
-def soon_label(slug):
-    """The menu label of a feature not built yet, or None when no menu names it."""
-    for items in MENUS.values():
-        for item in items:
-            if item.params.get("slug") == slug:
-                return item.label
-    return None

@@ -55,8 +55,7 @@ PATH_VALUES = {"int": [BIG, str(2**31), "9" * 5000],
                "default": ["x" * 300, "王\x0b五", "%E4%B8"]}
 QUERY_NAMES = ("page", "q", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
                "starts_on", "back", "committee", "profession")
-# files, the one link that would end the crawl, and the 尚未开放 page no menu item opens any more
-SKIPPED = {"static", "htmx_js", "auth.logout", "public.soon"}
+SKIPPED = {"static", "htmx_js", "auth.logout"}  # files, and the one link that would end the crawl
 MAX_PAGES = 60  # per role
 
 

@@ -75,7 +75,6 @@ PARAMETERS = {
     "holiday_id": Parameter("holiday", owned=False),
     "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
     "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
-    "slug": Parameter(values=["fees"], owned=False, missing=None),
 }
 
 
