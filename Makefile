@@ -45,8 +45,12 @@ db: $(VENV)/.installed instance/secret_key
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-reference
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-demo --if-empty
 
+# The huey worker (batches of documents, the SMS outbox every minute) runs beside gunicorn; Ctrl-C stops both.
 run: db fonts node_modules/.package-lock.json
-	SECRET_KEY_FILE=instance/secret_key $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
+	export SECRET_KEY_FILE=instance/secret_key; \
+	$(BIN)/huey_consumer tasks.huey --workers 2 --worker-type thread --logfile instance/huey.log & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
 
 # -rfEs lists failures, errors and skips, so a machine without Chromium says the browser tests were skipped.
 test: $(VENV)/.installed-dev node_modules/.package-lock.json

@@ -198,6 +198,21 @@ class AssessmentResult(LabeledEnum):
     FAIL = ("fail", "不合格")
 
 
+class BatchKind(LabeledEnum):
+    """What a document batch produces for every application of a plan's roster."""
+
+    REVIEW_FORMS = ("review_forms", "全部评审表")
+    COVERS = ("covers", "全部资料袋封面")
+    ROSTER = ("roster", "花名册（xlsx）")
+
+
+class BatchState(LabeledEnum):
+    QUEUED = ("queued", "排队中")
+    RUNNING = ("running", "生成中")
+    DONE = ("done", "已完成")
+    FAILED = ("failed", "失败")
+
+
 class SmsStatus(LabeledEnum):
     PENDING = ("pending", "待发送")
     SENDING = ("sending", "发送中")
@@ -348,7 +363,7 @@ class StoredFile(BaseModel):
 
     stored_name = pw.CharField(max_length=64, unique=True)
     original_name = pw.CharField(max_length=255)
-    content_type = pw.CharField(max_length=64)
+    content_type = pw.CharField(max_length=128)  # an xlsx's has 65 characters
     size = pw.IntegerField()
     sha256 = pw.CharField(max_length=64)
     uploaded_by = pw.ForeignKeyField(User, null=True, backref="uploads", on_delete="SET NULL")
@@ -794,6 +809,36 @@ class FeeNotice(BaseModel):
         return FeeState.OVERDUE if self.state == FeeState.PENDING and today > self.due_on else self.state
 
 
+class DocumentBatch(BaseModel):
+    """A background job (tasks.py) making one kind of document for a plan's roster, with its progress and result."""
+
+    kind = EnumField(BatchKind)
+    plan = pw.ForeignKeyField(ReviewPlan, backref="+")
+    as_zip = pw.BooleanField(default=False)  # PDF kinds: a zip of one file per applicant instead of one merged PDF
+    requested_by = pw.ForeignKeyField(User, backref="+")
+    organisation = pw.ForeignKeyField(Organisation, backref="+")
+    state = EnumField(BatchState, default=BatchState.QUEUED, index=True)
+    done = pw.IntegerField(default=0)
+    total = pw.IntegerField(default=0)
+    error = pw.TextField(default="")
+    result = pw.ForeignKeyField(StoredFile, null=True, backref="+")
+    created_at = pw.DateTimeField(default=now)
+    started_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+
+    @property
+    def is_finished(self):
+        return self.state in (BatchState.DONE, BatchState.FAILED)
+
+    @property
+    def percent(self):
+        return 100 if self.state == BatchState.DONE else (100 * self.done // self.total if self.total else 0)
+
+    def can_view(self, user):
+        """The office that asked for it (any of its accounts)."""
+        return user.is_authenticated and user.organisation_id == self.organisation_id
+
+
 # ---------------------------------------------------------------- notifications
 
 class Notification(BaseModel):
@@ -838,7 +883,7 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Notification, SmsMessage, AuditLog,
 ]
 
 

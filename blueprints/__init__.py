@@ -19,6 +19,7 @@ def register_blueprints(app):
         plans,
         public,
         review,
+        roster,
         unit,
         wizard,
     )
@@ -28,7 +29,7 @@ def register_blueprints(app):
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

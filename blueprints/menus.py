@@ -1,4 +1,4 @@
-"""Each role's menu, with the names the notice tells users to click. Items not built yet open a 尚未开放 page."""
+"""Each role's menu, with the names the notice tells users to click."""
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -9,16 +9,12 @@ from models import ApplicationStatus, Level, Role
 @dataclass(frozen=True)
 class MenuItem:
     label: str
-    endpoint: str = "public.soon"
+    endpoint: str
     params: dict = field(default_factory=dict)
 
     @property
     def url(self):
         return url_for(self.endpoint, **self.params)
-
-
-def soon(label, slug):
-    return MenuItem(label, "public.soon", {"slug": slug})
 
 
 HOME = MenuItem("首页", "home.index")
@@ -27,6 +23,7 @@ PENDING = MenuItem("待审查", "review.queue")
 RECOMMEND = MenuItem("审核推荐", "review.recommend_page")
 FEES = MenuItem("收费设定", "review.fees")
 FEE_LIST = MenuItem("缴费管理", "fees.notice_list")
+ROSTER = MenuItem("评委会评审对象花名册", "roster.index")
 
 MENUS = {
     Role.APPLICANT: [
@@ -40,13 +37,13 @@ MENUS = {
         MenuItem("业绩档案审核", "unit.achievements"),
         MenuItem("职称申报资格审查", "review.queue"), MenuItem("资格公示与报送", "review.publicity"), NOTICES,
     ],
-    Role.TALENT_CENTRE: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
-    Role.CONSTRUCTION_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
-    Role.HR_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, NOTICES],
+    Role.TALENT_CENTRE: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, ROSTER, NOTICES],
+    Role.CONSTRUCTION_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, ROSTER, NOTICES],
+    Role.HR_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, ROSTER, NOTICES],
     Role.COMMITTEE_OFFICE: [
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        soon("评委会评审对象花名册", "roster"), MenuItem("推荐至高评委", "committee.forward"), FEES, FEE_LIST, NOTICES,
+        ROSTER, MenuItem("推荐至高评委", "committee.forward"), FEES, FEE_LIST, NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
@@ -60,11 +57,3 @@ MENUS = {
 def menu_for(user):
     return MENUS.get(user.role, []) if user.is_authenticated else []
 
-
-def soon_label(slug):
-    """The menu label of a feature not built yet, or None when no menu names it."""
-    for items in MENUS.values():
-        for item in items:
-            if item.params.get("slug") == slug:
-                return item.label
-    return None

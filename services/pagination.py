@@ -25,12 +25,22 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query, number, per_page=PER_PAGE):
-    """The `number`-th page (1-based, clamped to the valid range) of `query`."""
-    total = query.count()
+def _clamped(number, total, per_page):
     try:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
-    number = min(max(1, number), max(1, ceil(total / per_page)))
+    return min(max(1, number), max(1, ceil(total / per_page)))
+
+
+def paginate(query, number, per_page=PER_PAGE):
+    """The `number`-th page (1-based, clamped to the valid range) of `query`."""
+    total = query.count()
+    number = _clamped(number, total, per_page)
     return Page(list(query.paginate(number, per_page)), number, per_page, total)
+
+
+def paginate_list(items, number, per_page=PER_PAGE):
+    """The same for rows already in memory (a 花名册 ordered and searched in Python)."""
+    number = _clamped(number, len(items), per_page)
+    return Page(items[(number - 1) * per_page:number * per_page], number, per_page, len(items))

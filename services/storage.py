@@ -146,14 +146,18 @@ def folder(upload_root):
 
 def save(data, filename, rule, upload_root, uploaded_by=None):
     """Check and store an upload; returns the StoredFile. If its transaction rolls back, the bytes are removed too."""
-    content_type = check(data, filename, rule)
+    return store(data, filename or "未命名", check(data, filename, rule), upload_root, uploaded_by)
+
+
+def store(data, filename, content_type, upload_root, made_by=None):
+    """Keep checked bytes, or a file the platform made itself (a batch of documents), under a random name."""
     path = folder(upload_root) / secrets.token_hex(16)
     with atomic():
         on_rollback(partial(path.unlink, missing_ok=True))
         path.write_bytes(data)
         return StoredFile.create(
-            stored_name=path.name, original_name=Path(filename or "未命名").name[:255], content_type=content_type,
-            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by,
+            stored_name=path.name, original_name=Path(filename).name[:255], content_type=content_type,
+            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=made_by,
         )
 
 

@@ -1,11 +1,15 @@
 """Test set-up: one app per session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), clean data per test."""
 import os
+import tempfile
 from urllib.parse import quote
 
 import pytest
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-of-at-least-32-bytes")
+# the huey queue file of the tests (jobs run at once, in immediate mode), never the project's instance folder
+os.environ.setdefault("HUEY_DB", os.path.join(tempfile.mkdtemp(prefix="huey-"), "huey.db"))
 
+import tasks  # noqa: E402
 from app import create_app, limiter, migration_router  # noqa: E402
 from models import MODELS, Organisation, Region, Role, User, db  # noqa: E402
 from services.accounts import create_account, register_applicant  # noqa: E402
@@ -51,6 +55,7 @@ def app(tmp_path_factory):
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "SMS_LOG": str(instance / "sms.log"),
     })
+    tasks.huey.immediate = True
     db.connect(reuse_if_open=True)
     _drop_everything()
     migration_router(db.obj).run()

@@ -79,6 +79,7 @@ def clients(app, client):
     place(filed(plan, unit, 9, office), ApplicationStatus.PENDING, Stage.COMMITTEE, office, committee=office.committee)
     plan.has_interviews = True  # so the committee office, which holds one, is offered to mark a 面试对象
     plan.save()
+    filed(plan, unit, 10, office, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)  # on the 花名册
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments
@@ -98,6 +99,8 @@ def clients(app, client):
     clients[Role.UNIT].post("/review/publicity", data={"ids": [published.id], "starts_on": date.today().isoformat()})
     assert Application.get_by_id(published.id).publicity_id
     clients[None] = app.test_client()
+    made = clients[Role.COMMITTEE_OFFICE].post("/roster/batches", data={"plan": plan.id, "kind": "roster"})
+    assert made.status_code == 302  # a finished batch: its page and its download
     SmsMessage.create(mobile="13900000001", body="测试短信", status=SmsStatus.FAILED, last_error="网关超时")
     hr = users[Role.HR_BUREAU].organisation  # a fee notice to pay, confirm and waive
     FeeNotice.create(application=application, organisation=hr, fee_name="评审费", amount=300, issued_on=date.today(),

@@ -14,6 +14,8 @@ from models import (
     Application,
     ApplicationFile,
     ApplicationStatus,
+    BatchKind,
+    DocumentBatch,
     DocumentIssue,
     FeeNotice,
     Holiday,
@@ -68,6 +70,7 @@ PARAMETERS = {
     "unit_id": Parameter(Organisation),
     "user_id": Parameter(User),
     "message_id": Parameter(SmsMessage),
+    "batch_id": Parameter(DocumentBatch),
     # the pledge link's token is the credential itself: a side's is an expired one, which must tell nothing
     "token": Parameter("token", missing="no-such-token"),
     # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
@@ -77,7 +80,6 @@ PARAMETERS = {
     "holiday_id": Parameter("holiday", owned=False),
     "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
     "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
-    "slug": Parameter(values=["fees"], owned=False, missing=None),
 }
 
 
@@ -140,6 +142,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
                            reference=fees.reference(construction.id, later[0].id), issued_on=date.today(),
                            due_on=date.today() + timedelta(days=14), payee=f"{unit_name}专用收款账户")
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
+    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office,
+                                 requested_by=make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office))
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -154,6 +158,7 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         User: [p.id for p in people],
         SmsMessage: [sms.id],
         FeeNotice: [fee.id],
+        DocumentBatch: [batch.id],
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],

@@ -17,9 +17,9 @@ WRONG_CHECK_DIGIT = ID_MALE[:17] + "4"
 ROLE_HOMES = [
     ("13800000001", "申报人员首页", None, ["个人基本信息", "我的业绩档案", "高级职称评审", "中级职称评审"]),
     ("unit_demo", "用人单位首页", "绍兴示范建设集团有限公司", ["业绩档案审核", "职称申报资格审查"]),
-    ("jsj_yuecheng", "建设主管部门首页", "越城区住房和城乡建设局", ["收费设定", "待审查", "审核推荐"]),
-    ("rsj_yuecheng", "人力社保部门首页", "越城区人力社保局", ["收费设定", "待审查", "审核推荐"]),
-    ("talent_demo", "人才交流中心首页", "绍兴市人才交流中心", ["收费设定", "待审查", "审核推荐"]),
+    ("jsj_yuecheng", "建设主管部门首页", "越城区住房和城乡建设局", ["收费设定", "待审查", "审核推荐", "评委会评审对象花名册"]),
+    ("rsj_yuecheng", "人力社保部门首页", "越城区人力社保局", ["收费设定", "待审查", "审核推荐", "评委会评审对象花名册"]),
+    ("talent_demo", "人才交流中心首页", "绍兴市人才交流中心", ["收费设定", "待审查", "审核推荐", "评委会评审对象花名册"]),
     ("pwh_yuecheng", "评委会办公室首页", "越城区建设工程中级专业技术职务任职资格评审委员会办公室",
      ["评审对象", "评审结果录入", "评委会评审对象花名册"]),
     ("admin", "平台管理员首页", None, ["账号管理", "评委会与专业", "短信发件箱", "操作日志"]),
@@ -102,17 +102,6 @@ def test_each_demo_role_lands_on_its_own_menu(page, username, heading, organisat
     for item in sorted(EVERY_ITEM - set(items)):
         expect(menu(page).get_by_role("link", name=item, exact=True)).to_have_count(0)
     log_out(page)
-
-
-def test_a_menu_item_not_built_yet_says_so_plainly(page):
-    seed_demo()
-    log_in(page, "pwh_yuecheng", DEMO_PASSWORD)
-    not_built = menu(page).locator("a[href^='/soon/']").first
-    label = not_built.inner_text()
-    not_built.click()
-    expect(page.get_by_role("heading", name=label, exact=True)).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text(f"“{label}”功能尚未开放")
-    expect(menu(page).get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
 
 
 def test_admin_assigns_a_bureau_account_whose_holder_must_change_the_password(page):

@@ -1,0 +1,149 @@
+"""The huey instance and the background jobs: batches of documents, and the SMS outbox every minute.
+
+Storage: SQLite in the instance folder by default (HUEY_DB overrides the file), Redis when REDIS_URL is set. The
+worker is `huey_consumer tasks.huey` (`make run` starts it beside gunicorn). A job takes ids, records its progress
+in its DocumentBatch row, and may run again after a restart: a rerun regenerates the whole result.
+"""
+import io
+import logging
+import os
+import zipfile
+from contextlib import contextmanager, nullcontext
+from functools import partial
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+
+from models import BatchKind, BatchState, DocumentBatch, db, now
+from services import audit, exports, roster, storage
+
+log = logging.getLogger(__name__)
+NAME = "zhicheng"
+
+
+def _huey():
+    if os.environ.get("REDIS_URL"):
+        return RedisHuey(NAME, url=os.environ["REDIS_URL"])
+    path = Path(os.environ.get("HUEY_DB") or Path(__file__).resolve().parent / "instance" / "huey.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(NAME, filename=str(path))
+
+
+huey = _huey()
+_worker_app = None
+
+
+def _context():
+    """The web app's context when enqueued in immediate mode (tests), else one app made once per worker."""
+    global _worker_app
+    if has_app_context():
+        return nullcontext()
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+def _parts(batch, applications):
+    """(file name, function making its bytes) for each part of the batch, in roster order."""
+    if batch.kind == BatchKind.ROSTER:
+        title = roster.title_of(batch.plan, batch.requested_by)
+        return [(f"{title}.xlsx", partial(roster.xlsx, title, applications))]
+    from services import documents  # the PDFs (services/documents.py)
+
+    numbers = roster.numbers(applications)
+    if batch.kind == BatchKind.REVIEW_FORMS:
+        make = documents.review_form_pdf
+    else:
+        def make(application):
+            return documents.cover_pdf([application], {application.id: numbers[application.id]})
+    return [(f"{numbers[a.id]:04d}_{a.applicant.real_name}.pdf", partial(make, a)) for a in applications]
+
+
+def _package(batch, named):
+    """The result file (name, content type, bytes): the xlsx itself, a zip of the parts, or one merged PDF."""
+    if batch.kind == BatchKind.ROSTER:
+        return named[0][0], exports.XLSX_TYPE, named[0][1]
+    stem = f"{batch.plan.title}_{batch.kind.label}"
+    if batch.as_zip:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in named:
+                archive.writestr(name, data)
+        return f"{stem}.zip", "application/zip", buffer.getvalue()
+    from services import documents
+
+    return f"{stem}.pdf", storage.PDF, documents.merge_pdfs([data for _, data in named])
+
+
+def _update(batch, **fields):
+    DocumentBatch.update(**fields).where(DocumentBatch.id == batch.id).execute()
+
+
+def run_batch(batch_id):
+    """Make a batch's documents from scratch, recording progress, the result or the reason it failed."""
+    batch = DocumentBatch.get_or_none(DocumentBatch.id == batch_id)
+    if batch is None:
+        return
+    _update(batch, state=BatchState.RUNNING, started_at=now(), finished_at=None, done=0, total=0, error="")
+    current = "准备名单"
+    try:
+        applications = roster.applications_for(batch.requested_by, batch.plan)
+        parts = _parts(batch, applications)
+        _update(batch, total=len(parts))
+        named = []
+        for done, (name, make) in enumerate(parts, 1):
+            current = name
+            named.append((name, make()))
+            _update(batch, done=done)
+        current = "打包"
+        name, content_type, data = _package(batch, named)
+        result = storage.store(data, name, content_type, current_app.config["UPLOAD_FOLDER"], batch.requested_by)
+    except Exception as error:  # the page shows why; the worker goes on with the next job
+        log.exception("document batch %s failed", batch.id)
+        _update(batch, state=BatchState.FAILED, finished_at=now(), error=f"{current}：{type(error).__name__}：{error}")
+        audit.record(None, "batch.fail", f"batch:{batch.id}", f"{current}：{error}")
+        return
+    _update(batch, state=BatchState.DONE, finished_at=now(), result=result)
+    audit.record(None, "batch.done", f"batch:{batch.id}", f"{batch.kind.label}，{len(parts)} 份，{len(data)} 字节")
+
+
+@contextmanager
+def _database():
+    """A connection for the job, closed after it if the job opened it (in immediate mode a request's is reused)."""
+    opened = db.is_closed()
+    db.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
+@huey.task()
+def make_batch(batch_id):
+    with _context(), _database():
+        run_batch(batch_id)
+
+
+@huey.on_startup()
+def resume_interrupted_batches():
+    """Batches a killed worker left 生成中 are queued again when a worker starts (a rerun makes them from scratch);
+    the conditional update lets only one of the starting worker threads take each."""
+    with _context(), _database():
+        running = DocumentBatch.select(DocumentBatch.id).where(DocumentBatch.state == BatchState.RUNNING)
+        for batch_id in [b.id for b in running]:
+            if DocumentBatch.update(state=BatchState.QUEUED).where(
+                    (DocumentBatch.id == batch_id) & (DocumentBatch.state == BatchState.RUNNING)).execute():
+                make_batch(batch_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_sms():
+    """The SMS outbox (services/sms.py), every minute; `flask sms-send` from cron does the same."""
+    from services.sms import deliver_due
+
+    with _context(), _database():
+        log.info("sent %s SMS", deliver_due())
