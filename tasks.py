@@ -1,4 +1,4 @@
-"""The huey instance and the background jobs: batches of documents, and the SMS outbox every minute.
+"""The huey instance and the background jobs: batches of documents, the SMS outbox every minute, fee reminders daily.
 
 Storage: SQLite in the instance folder by default (HUEY_DB overrides the file), Redis when REDIS_URL is set. The
 worker is `huey_consumer tasks.huey` (`make run` starts it beside gunicorn). A job takes ids, records its progress
@@ -147,3 +147,12 @@ def send_sms():
 
     with _context(), _database():
         log.info("sent %s SMS", deliver_due())
+
+
+@huey.periodic_task(crontab(hour="8", minute="0"))
+def remind_fees():
+    """缴费提醒 once a day at 8:00 (workflow.fees.send_fee_reminders, once per notice); `flask fee-reminders` does the same."""
+    from workflow.fees import send_fee_reminders
+
+    with _context(), _database(), current_app.test_request_context():  # the notices link to the 费用缴纳 page
+        log.info("sent %s fee reminders", send_fee_reminders())

@@ -1,7 +1,7 @@
 """Step 7 费用缴纳 (issue 10): 收费设定, fee notices, payments one by one and from a bank statement, 免收, reminders."""
 import base64
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -367,3 +367,17 @@ def test_sending_after_the_publicity_issues_the_bureaus_fee_notice(client):
     publicise_and_send(client, unit, application)
     notice = FeeNotice.get(FeeNotice.application == application)
     assert (notice.organisation_id, notice.state) == (bureau.organisation_id, FeeState.PENDING)
+
+
+def test_the_worker_sends_the_fee_reminders_once_a_day_at_eight(app):
+    import tasks
+
+    assert tasks.remind_fees.s().validate_datetime(datetime(2026, 11, 27, 8, 0))
+    assert not tasks.remind_fees.s().validate_datetime(datetime(2026, 11, 27, 9, 0))
+    office, (notice,) = issued(app)
+    FeeNotice.update(due_on=date.today()).where(FeeNotice.id == notice.id).execute()
+    before = SmsMessage.select().count()
+    with app.app_context():  # as the worker's own app would be
+        tasks.remind_fees.call_local()
+        tasks.remind_fees.call_local()
+    assert SmsMessage.select().count() == before + 1
