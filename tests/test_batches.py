@@ -1,5 +1,5 @@
 """Batches of documents as background jobs (tasks.py): states, progress, failure reason, download permission, and a
-real huey consumer on the SQLite storage. The PDF kinds need services/documents.py; the 花名册 kind runs here."""
+real huey consumer on the SQLite storage; every kind: the 花名册, the 评审表 and the 资料袋封面."""
 import io
 import signal
 import time
@@ -170,3 +170,26 @@ def test_a_real_consumer_runs_a_queued_batch_from_the_sqlite_queue(app, tmp_path
 @pytest.mark.parametrize("minute", [0, 1, 30, 59])
 def test_the_sms_outbox_is_sent_by_a_periodic_task_every_minute(minute):
     assert tasks.send_sms.s().validate_datetime(datetime(2026, 11, 27, 9, minute))
+
+
+@pytest.mark.parametrize("kind, as_zip", [(BatchKind.REVIEW_FORMS, False), (BatchKind.COVERS, True)])
+def test_the_pdf_kinds_make_one_document_per_applicant_in_roster_order(client, kind, as_zip):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    plan = roster_of(2)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    client.post("/roster/batches", data={"plan": plan.id, "kind": kind.value, **({"as_zip": "y"} if as_zip else {})})
+    batch = DocumentBatch.get()
+    assert (batch.state, batch.done, batch.total, batch.error) == (BatchState.DONE, 2, 2, "")
+    data = client.get(f"/roster/batches/{batch.id}/download").data
+    if as_zip:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            texts = ["".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(n))).pages) for n in names]
+        assert names == ["0001_申报人01.pdf", "0002_申报人02.pdf"]
+        assert "申报人01" in texts[0] and "申报人02" in texts[1]
+    else:
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        assert 0 <= text.index("申报人01") < text.index("申报人02")
