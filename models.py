@@ -815,6 +815,7 @@ class DocumentBatch(BaseModel):
     kind = EnumField(BatchKind)
     plan = pw.ForeignKeyField(ReviewPlan, backref="+")
     as_zip = pw.BooleanField(default=False)  # PDF kinds: a zip of one file per applicant instead of one merged PDF
+    site = pw.CharField(max_length=255, default="")  # the address it was asked from: the 评审表's QR links there
     requested_by = pw.ForeignKeyField(User, backref="+")
     organisation = pw.ForeignKeyField(Organisation, backref="+")
     state = EnumField(BatchState, default=BatchState.QUEUED, index=True)

@@ -16,7 +16,7 @@ from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
 from models import BatchKind, BatchState, DocumentBatch, db, now
-from services import audit, exports, roster, storage
+from services import audit, documents, exports, roster, storage
 
 log = logging.getLogger(__name__)
 NAME = "zhicheng"
@@ -51,11 +51,14 @@ def _parts(batch, applications):
     if batch.kind == BatchKind.ROSTER:
         title = roster.title_of(batch.plan, batch.requested_by)
         return [(f"{title}.xlsx", partial(roster.xlsx, title, applications))]
-    from services import documents  # the PDFs (services/documents.py)
-
     numbers = roster.numbers(applications)
     if batch.kind == BatchKind.REVIEW_FORMS:
-        make = documents.review_form_pdf
+        def make(application):
+            """An issued version (number, SHA-256, QR to the public check page on the site the batch was asked from)."""
+            from workflow.documents import issue_review_form
+
+            with current_app.test_request_context(base_url=batch.site or None):
+                return issue_review_form(application, batch.requested_by).pdf
     else:
         def make(application):
             return documents.cover_pdf([application], {application.id: numbers[application.id]})
@@ -73,8 +76,6 @@ def _package(batch, named):
             for name, data in named:
                 archive.writestr(name, data)
         return f"{stem}.zip", "application/zip", buffer.getvalue()
-    from services import documents
-
     return f"{stem}.pdf", storage.PDF, documents.merge_pdfs([data for _, data in named])
 
 

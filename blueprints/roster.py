@@ -74,7 +74,7 @@ def start():
         if kind is None:
             raise WorkflowError("请选择要生成的材料。")
         batch = start_batch(current_user, plan, kind, as_zip=request.form.get("as_zip") == "y",
-                            ip=request.remote_addr or "")
+                            site=request.host_url, ip=request.remote_addr or "")
     except WorkflowError as error:
         flash(str(error), "warning")
         return redirect(url_for("roster.index", plan=plan.id))

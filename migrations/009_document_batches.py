@@ -14,6 +14,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         kind = pw.CharField(max_length=32)
         plan = pw.ForeignKeyField(column_name='plan_id', field='id', model=migrator.orm['review_plan'])
         as_zip = pw.BooleanField(default=False)
+        site = pw.CharField(default='', max_length=255)
         requested_by = pw.ForeignKeyField(column_name='requested_by_id', field='id', model=migrator.orm['user'])
         organisation = pw.ForeignKeyField(column_name='organisation_id', field='id', model=migrator.orm['organisation'])
         state = pw.CharField(default='queued', index=True, max_length=32)

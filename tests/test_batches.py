@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import tasks
-from models import BatchKind, BatchState, DocumentBatch, Role, StoredFile
+from models import BatchKind, BatchState, DocumentBatch, DocumentIssue, Role, StoredFile
 from services import roster
 from tests.chain_world import as_user, staff
 from tests.test_committee import office_of
@@ -193,3 +193,6 @@ def test_the_pdf_kinds_make_one_document_per_applicant_in_roster_order(client, k
     else:
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         assert 0 <= text.index("申报人01") < text.index("申报人02")
+        issued = list(DocumentIssue.select().order_by(DocumentIssue.id))
+        assert len(issued) == 2 and all(issue.number in text and issue.sha256 for issue in issued), \
+            "each 评审表 of a batch is an issued version, with its number printed"

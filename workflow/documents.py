@@ -43,7 +43,7 @@ def mark_interview_candidate(application, actor, candidate, ip=""):
 BATCH_ROLES = (Role.COMMITTEE_OFFICE, Role.HR_BUREAU)
 
 
-def start_batch(actor, plan, kind, as_zip=False, ip=""):
+def start_batch(actor, plan, kind, as_zip=False, site="", ip=""):
     """Queue the making of `kind` for every application of the plan's roster `actor` sees; returns the batch."""
     if actor.role not in BATCH_ROLES:
         raise WorkflowError("只有评委会办公室和人力社保部门可以批量生成材料。")
@@ -51,7 +51,7 @@ def start_batch(actor, plan, kind, as_zip=False, ip=""):
     if not people:
         raise WorkflowError(f"“{plan.title}”的花名册中没有申报人员，无需生成。")
     with atomic():
-        batch = DocumentBatch.create(kind=kind, plan=plan, as_zip=as_zip and kind != BatchKind.ROSTER,
+        batch = DocumentBatch.create(kind=kind, plan=plan, as_zip=as_zip and kind != BatchKind.ROSTER, site=site,
                                      requested_by=actor, organisation=actor.organisation_id,
                                      total=1 if kind == BatchKind.ROSTER else people)  # files to make
         audit.record(actor, "batch.start", f"batch:{batch.id}", f"{plan.title}：{kind.label}，{people} 人", ip)
