@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-of-at-least-32-bytes")
 os.environ.setdefault("HUEY_DB", str(Path(tempfile.mkdtemp(prefix="bench-huey-")) / "huey.db"))
 
+from bench_review_form import snapshot as full_snapshot  # noqa: E402  (bench/ is the script's folder)
+
 from app import create_app, migration_router  # noqa: E402
 from models import (  # noqa: E402
     Application,
@@ -47,21 +49,13 @@ KINDS = [(T.NORMAL, False, False)] * 6 + [(T.NORMAL, True, False), (T.TRANSFER, 
 
 
 def frozen(n, unit, plan, committee, profession):
-    return json.dumps({
-        "plan": {"id": plan.id, "title": plan.title, "level": plan.level.value, "year": plan.year},
-        "applicant": {
-            "name": f"申报人{n:05d}", "gender": "男" if n % 2 else "女", "birth_date": "1985-06-15",
-            "id_number": f"33060219850615{n % 1000:03d}X", "mobile": f"139{n:08d}", "unit": unit.name,
-            "work_started_on": "2008-07-01", "work_years": 17,
-            "education": [{"education": "大学本科", "degree": "学士", "school": "浙江理工大学", "major": "土木工程",
-                           "graduated_on": "2008-06-30", "verifiable_on_chsi": True}],
-            "titles": [{"name": "助理工程师", "profession": profession.name, "obtained_on": "2012-12-20"}],
-        },
-        "info": {"application_type": KINDS[n % len(KINDS)][0].label, "profession": profession.name,
-                 "category": "施工与监理类", "assessments": "2022合格、2023合格、2024优秀",
-                 "committee": committee.name, "statement": "负责工程施工技术管理。" * 80},
-        "achievements": [{"title": f"绍兴某工程{i}", "kind": "工程项目"} for i in range(10)],
-    }, ensure_ascii=False)
+    """A whole frozen submission (the 评审表 benchmark's, as services/snapshot.py writes them), made person n's."""
+    data = full_snapshot(plan)
+    data["applicant"].update(name=f"申报人{n:05d}", gender="男" if n % 2 else "女", id_number=f"33060219850615{n % 1000:03d}X",
+                             mobile=f"139{n:08d}", unit=unit.name)
+    data["info"].update(application_type=KINDS[n % len(KINDS)][0].label, profession=profession.name,
+                        committee=committee.name)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def fill(count):
@@ -118,7 +112,7 @@ def batch_job(plan, user, kind, size):
     import tasks
 
     keep = [a.id for a in roster.applications_for(user, plan)[:size]]
-    Application.update(status=ApplicationStatus.RECOMMENDED).where(
+    Application.update(status=ApplicationStatus.DRAFT).where(  # off the committee's roster for the job
         (Application.plan == plan) & Application.id.not_in(keep)).execute()
     batch = DocumentBatch.create(kind=kind, plan=plan, requested_by=user, organisation=user.organisation)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -149,12 +143,7 @@ def main():
             roster_xlsx(plan, user)
             roster_screen(app, plan, user)
             batch_job(plan, user, BatchKind.ROSTER, rows)
-            try:
-                import services.documents  # noqa: F401  (the 评审表 and 资料袋封面 PDFs)
-            except ImportError:
-                print("batch 全部评审表: skipped, services/documents.py is not in this checkout")
-            else:
-                batch_job(plan, user, BatchKind.REVIEW_FORMS, size)
+            batch_job(plan, user, BatchKind.REVIEW_FORMS, size)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ are handed in by the same 序号.
 """
 import io
 import json
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -179,15 +180,23 @@ def xlsx(title, applications):
     heading.alignment = Alignment(horizontal="center", vertical="center")
     sheet.append([heading])
     sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
-    sheet.append([_cell(sheet, name, "roster header") for name, _, _ in COLUMNS])
+    header, body = _styled(sheet, "roster header"), _styled(sheet, "roster")
+    sheet.append([header(name) for name, _, _ in COLUMNS])
     for row in rows(applications):
-        sheet.append([_cell(sheet, safe_cell(value), "roster") for value in row])
+        sheet.append([body(safe_cell(value)) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _cell(sheet, value, style):
-    cell = WriteOnlyCell(sheet, value)
-    cell.style = style
+def _styled(sheet, style):
+    """A maker of cells in one named style: the style is looked up once and its array copied to each cell (assigning
+    the style by name per cell took a third of a 5,000-row roster's time)."""
+    template = WriteOnlyCell(sheet)
+    template.style = style
+
+    def cell(value):
+        made = WriteOnlyCell(sheet, value)
+        made._style = copy(template._style)
+        return made
     return cell

@@ -96,6 +96,8 @@ def test_the_xlsx_has_a_merged_title_a_frozen_repeated_header_a4_landscape_and_n
     names = [sheet.cell(row, 2).value for row in range(3, sheet.max_row + 1)]
     assert names == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "王五"]
     assert [sheet.cell(row, 1).value for row in range(3, 6)] == [1, 2, 3]
+    assert sheet["B2"].font.b and all(sheet.cell(row, 2).border.left.style == "thin" for row in range(2, 6))
+    assert all(sheet.cell(row, 7).alignment.wrap_text for row in range(3, 6)), "long 学历 text wraps in its cell"
     # 身份证号 fits: 18 digits need about 20 units; a Chinese header word about two per character
     assert sheet.column_dimensions["E"].width >= 20 and sheet.column_dimensions["N"].width >= 2 * len("受理评委会")
 
