@@ -5,20 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from models import ApplicationStatus, FeeNotice, Role, SmsMessage, Stage
-from tests.chain_world import place, staff, submitted
+from tests.chain_world import place, staff
 from tests.conftest import organisation
-from tests.e2e.test_review_chain_browser import flash, log_in, log_out, open_menu, row
+from tests.e2e.test_review_chain_browser import flash, log_in, log_out, open_menu, row, submitted_for_browser
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_office_charges_and_a_statement_marks_the_fee_paid(app, page, tmp_path):
-    csrf = app.config["WTF_CSRF_ENABLED"]
-    app.config["WTF_CSRF_ENABLED"] = False  # the set-up posts through the test client, without tokens
-    try:
-        application, applicant = submitted(app.test_client())
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = csrf
+    application, applicant = submitted_for_browser(app)
     place(application, ApplicationStatus.STAGE_PASSED, Stage.CONSTRUCTION_BUREAU,
           organisation(Role.CONSTRUCTION_BUREAU, "越城区"))
     construction, hr = staff(Role.CONSTRUCTION_BUREAU, username="jsj_fee"), staff(Role.HR_BUREAU, username="rsj_fee")

@@ -19,15 +19,20 @@ CONSTRUCTION = "越城区住房和城乡建设局"
 HR = "越城区人力社保局"
 
 
+def submitted_for_browser(app):
+    """A submitted application and its applicant, made through the test client (which posts without CSRF tokens)."""
+    csrf = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        return submitted(app.test_client())
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = csrf
+
+
 @pytest.fixture
 def chain(app):
     """A submitted application of 张三 (越城建工集团, 中评委 3) and an account for each office on its way."""
-    csrf = app.config["WTF_CSRF_ENABLED"]
-    app.config["WTF_CSRF_ENABLED"] = False  # the set-up posts through the test client, without tokens
-    try:
-        application, applicant = submitted(app.test_client())
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = csrf
+    application, applicant = submitted_for_browser(app)
     return {"application": application, "applicant": applicant,
             "unit": staff(Role.UNIT, unit=application.unit, username="unit_yjjg"),
             "construction": staff(Role.CONSTRUCTION_BUREAU, username="jsj_yc"),
