@@ -65,6 +65,7 @@ class Role(LabeledEnum):
     CONSTRUCTION_BUREAU = ("construction_bureau", "建设主管部门")
     HR_BUREAU = ("hr_bureau", "人力社保部门")
     COMMITTEE_OFFICE = ("committee_office", "评委会办公室")
+    EXPERT = ("expert", "评审专家")
     ADMIN = ("admin", "平台管理员")
 
 
@@ -149,6 +150,10 @@ class ApplicationStatus(LabeledEnum):
     STAGE_PASSED = ("stage_passed", "审查通过，待审核推荐")
     AT_COMMITTEE = ("at_committee", "待评委会评审")
     RECOMMENDED = ("recommended", "中评委已推荐，待报送高评委")
+    # Decide now, release later: the meeting's computed result (Application.decided_pass) waits for the
+    # results 公示 and the office's 确认; only then does it become PASSED or FAILED.
+    DECIDED = ("decided", "评审会已表决，待结果公示")
+    RESULT_PUBLICITY = ("result_publicity", "评审结果公示中")
     PASSED = ("passed", "评审通过")
     FAILED = ("failed", "评审未通过")
     RETURNED = ("returned", "已退回修改")
@@ -615,6 +620,7 @@ class Application(BaseModel):
     version = pw.IntegerField(default=1)
     publicity = pw.ForeignKeyField(Publicity, null=True, backref="applications", on_delete="SET NULL")
     meeting_date = pw.DateField(null=True)  # of the committee's decision
+    decided_pass = pw.BooleanField(null=True)  # the meeting's computed result, released by 确认 (see DECIDED)
     interview_candidate = pw.BooleanField(default=False, null=True)  # 面试对象, marked by its holder (null: see 008)
 
     class Meta:
@@ -840,6 +846,61 @@ class DocumentBatch(BaseModel):
         return user.is_authenticated and user.organisation_id == self.organisation_id
 
 
+# ---------------------------------------------------------------- committees at work: experts, certificates, 诚信档案
+
+class Expert(BaseModel):
+    """An expert of a committee's 专家库; `user` is the expert account used to vote online, when there is one."""
+
+    committee = pw.ForeignKeyField(Committee, backref="experts")
+    name = pw.CharField(max_length=64)
+    id_number = pw.CharField(max_length=18, index=True)
+    unit_name = pw.CharField(max_length=128, default="")
+    unit = pw.ForeignKeyField(Organisation, null=True, backref="+")  # when the expert's employer is a unit here
+    title = pw.CharField(max_length=64, default="")
+    speciality = pw.CharField(max_length=64, default="")
+    mobile = pw.CharField(max_length=20, default="")
+    relatives = pw.TextField(default="")  # 身份证号 of declared relatives (近亲属), one per line
+    is_active = pw.BooleanField(default=True)
+    user = pw.ForeignKeyField(User, null=True, unique=True, backref="expert_profiles")
+    created_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("committee", "id_number"), True),)
+
+    def __str__(self):
+        return self.name
+
+
+class Certificate(BaseModel):
+    """The 电子证书 of a confirmed pass; revoked (never deleted) by a 诚信档案 case."""
+
+    application = pw.ForeignKeyField(Application, unique=True, backref="certificates")
+    number = pw.CharField(max_length=32, unique=True)
+    issued_on = pw.DateField()
+    file = pw.ForeignKeyField(StoredFile, null=True, backref="+")  # the signed PDF
+    issued_by = pw.ForeignKeyField(User, null=True, backref="+")
+    revoked_on = pw.DateField(null=True)
+    revoked_reason = pw.TextField(default="")
+
+    @property
+    def is_revoked(self):
+        return self.revoked_on is not None
+
+
+class IntegrityCase(BaseModel):
+    """A 诚信档案 entry: falsified material found; the 身份证号 may not apply for 3 years (services/integrity)."""
+
+    id_number = pw.CharField(max_length=18, index=True)
+    name = pw.CharField(max_length=64)
+    is_expert = pw.BooleanField(default=False)
+    facts = pw.TextField()  # what was falsified
+    document_number = pw.CharField(max_length=64)  # 处理决定文号
+    decided_on = pw.DateField()
+    certificate = pw.ForeignKeyField(Certificate, null=True, backref="integrity_cases")  # the one it revoked
+    recorded_by = pw.ForeignKeyField(User, backref="+")
+    recorded_at = pw.DateTimeField(default=now)
+
+
 # ---------------------------------------------------------------- notifications
 
 class Notification(BaseModel):
@@ -884,7 +945,8 @@ MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
     Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Notification, SmsMessage, AuditLog,
+    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Expert, Certificate, IntegrityCase, Notification, SmsMessage,
+    AuditLog,
 ]
 
 

@@ -1,0 +1,31 @@
+"""诚信档案: who is barred from applying, and until when.
+
+A case bars its 身份证号 for 3 years from the decision date: from 2024-05-10 the bar runs through 2027-05-09
+(that last day included), and the person may start and submit again from 2027-05-10.
+"""
+from datetime import date, timedelta
+
+from models import IntegrityCase
+
+BAR_YEARS = 3
+
+
+def last_barred_day(decided_on):
+    """The last day a case decided on `decided_on` still bars (3 years, the anniversary itself free)."""
+    try:
+        anniversary = decided_on.replace(year=decided_on.year + BAR_YEARS)
+    except ValueError:  # 29 February
+        anniversary = decided_on.replace(year=decided_on.year + BAR_YEARS, day=28) + timedelta(days=1)
+    return anniversary - timedelta(days=1)
+
+
+def barred_until(id_number, on=None):
+    """The last barred day of the bar on `id_number` in force on `on` (today), or None when it is free."""
+    if not id_number:
+        return None
+    on = on or date.today()
+    ends = [last_barred_day(case.decided_on)
+            for case in IntegrityCase.select().where((IntegrityCase.id_number == id_number.upper())
+                                                     & (IntegrityCase.decided_on <= on))]
+    ends = [end for end in ends if end >= on]
+    return max(ends) if ends else None
