@@ -279,3 +279,12 @@ def test_another_office_cannot_reach_the_publicity(client, world):
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=4))
     assert client.get(f"/committee/results/{publicity.id}").status_code == 404
     assert client.post(f"/committee/results/{publicity.id}/confirm").status_code == 404
+
+
+def test_the_demo_shows_a_current_results_publicity(client):
+    from services.demo import seed_demo
+
+    seed_demo()
+    html = client.get("/results").get_data(as_text=True)
+    assert "陈公示" in html and "刘公示" in html and "周未过" not in html and "提出异议" in html
+    assert not ID_PATTERN.search(html)
