@@ -90,7 +90,7 @@ def seed_demo():
 
 
 # Applicants the 越城区中评委 has voted on: (name, mobile, passed). The passed ones are on a results 公示 open today.
-DEMO_DECIDED = (("陈公示", "13800000011", True), ("刘公示", "13800000012", True), ("周未过", "13800000013", False))
+DEMO_DECIDED = (("陈公示", "13800001011", True), ("刘公示", "13800001012", True), ("周未过", "13800001013", False))
 
 
 def publish_demo_results(unit, officer, today=None):
