@@ -69,7 +69,8 @@ def _valid_objection(form):
 
 
 @bp.route("/results/objection", methods=["GET", "POST"])
-@limiter.limit(OBJECTIONS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(OBJECTIONS_PER_ADDRESS, methods=["POST"],
+               error_message="同一地址每小时最多提交 10 次异议，请稍后再试；也可按公示所列方式书面提出。")
 def objection():
     """提出异议 to a name of an open results 公示: real name, contact, content, optional evidence, 图形验证码."""
     publicity = ResultPublicity.get_or_none(ResultPublicity.id == whole_number(request.values.get("publicity")))

@@ -148,6 +148,17 @@ def test_an_objection_with_a_problem_is_refused_in_place(client, world, override
     assert not Objection.select().exists()
 
 
+def test_objections_are_limited_per_address(client, world):
+    plan, officer, passed, failed = world
+    publish(client, plan, [a.id for a in passed])
+    visitor, publicity = client.application.test_client(), ResultPublicity.get()
+    for _ in range(10):
+        assert object_to(visitor, publicity, passed[0], captcha="WRONG").status_code == 200
+    refused = object_to(visitor, publicity, passed[0])
+    assert refused.status_code == 429 and "每小时最多提交 10 次异议" in refused.get_data(as_text=True)
+    assert not Objection.select().exists()
+
+
 def test_no_objection_outside_the_period_or_against_someone_not_listed(client, world):
     plan, officer, passed, failed = world
     publish(client, plan, [passed[0].id])
