@@ -299,3 +299,19 @@ def test_the_demo_shows_a_current_results_publicity(client):
     html = client.get("/results").get_data(as_text=True)
     assert "陈公示" in html and "刘公示" in html and "周未过" not in html and "提出异议" in html
     assert not ID_PATTERN.search(html)
+
+
+def test_the_office_lists_objections_and_rechecks_with_search_and_states(client, world):
+    plan, officer, passed, failed = world
+    publish(client, plan, [a.id for a in passed])
+    publicity = ResultPublicity.get()
+    first = lodge_objection(publicity, fresh(passed[0]), "钱举报", "139", "业绩存疑", today=TODAY)
+    lodge_objection(publicity, fresh(passed[1]), "孙反映", "138", "论文存疑", today=TODAY)
+    decide_objection(first, officer, False, "不成立")
+    ask_recheck(fresh(failed), failed.applicant, "评分有误", today=TODAY)
+    found = client.get("/committee/results/objections?q=孙反映").get_data(as_text=True)
+    assert "孙反映" in found and "钱举报" not in found
+    pending = client.get("/committee/results/objections?state=pending").get_data(as_text=True)
+    assert "孙反映" in pending and "钱举报" not in pending and "不成立（1）" in pending
+    rechecks = client.get("/committee/results/rechecks?q=赵未过").get_data(as_text=True)
+    assert "赵未过" in rechecks and "待答复（1）" in rechecks
