@@ -195,7 +195,9 @@ def _register_error_pages(app):
     }
     for code, message in messages.items():
         def handler(error, code=code, message=message):
-            return render_template("error.html", code=code, message=message), code
+            limit = getattr(error, "limit", None)  # a rate limit that names its own rule says it instead
+            shown = limit.error_message if code == 429 and limit is not None and limit.error_message else message
+            return render_template("error.html", code=code, message=shown), code
         app.register_error_handler(code, handler)
 
     @app.errorhandler(OperationalError)

@@ -218,6 +218,22 @@ class BatchState(LabeledEnum):
     FAILED = ("failed", "失败")
 
 
+class ObjectionState(LabeledEnum):
+    """An objection (异议) to a name on a results 公示, and the office's written decision on it."""
+
+    PENDING = ("pending", "待处理")
+    DISMISSED = ("dismissed", "不成立")
+    UPHELD = ("upheld", "成立")
+
+
+class RecheckOutcome(LabeledEnum):
+    """What the office's answer to a 复查 does: keep the computed result, or send it to the committee to vote again."""
+
+    PENDING = ("pending", "待答复")
+    MAINTAINED = ("maintained", "维持原结果")
+    RE_REVIEW = ("re_review", "重新评审")
+
+
 class SmsStatus(LabeledEnum):
     PENDING = ("pending", "待发送")
     SENDING = ("sending", "发送中")
@@ -388,6 +404,8 @@ class StoredFile(BaseModel):
             return True
         if user.role == Role.UNIT and (UnitReview.select().where(
                 (UnitReview.letter == self) & (UnitReview.unit == user.organisation_id)).exists()):
+            return True
+        if objections_visible_to(user).where(Objection.evidence == self).exists():  # 异议的证据材料
             return True
         return applications_visible_to(user).where(Application.id.in_(applications_using(self))).exists()
 
@@ -573,6 +591,31 @@ class Publicity(BaseModel):
     sent_at = pw.DateTimeField(null=True)
 
 
+class ResultPublicity(BaseModel):
+    """评审结果公示 of one plan by a committee office: at least 5 working days, then the office's 确认.
+
+    The applications listed (RESULT_PUBLICITY) and the failed ones told at the same time (DECIDED, decided_pass
+    False) point here; 确认 releases both.
+    """
+
+    plan = pw.ForeignKeyField(ReviewPlan, backref="+")
+    office = pw.ForeignKeyField(Organisation, backref="+")
+    starts_on = pw.DateField()
+    ends_on = pw.DateField()
+    how_to_object = pw.TextField(default="")  # where and how to object, as published
+    note = pw.TextField(default="")  # e.g. that a year's holidays were not known and weekends only were counted
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=now)
+    confirmed_at = pw.DateTimeField(null=True)
+    confirmed_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    def is_open(self, today):
+        """Objections and 复查 are taken from the first to the last day of the period, both included."""
+        return self.starts_on <= today <= self.ends_on
+
+    def can_manage(self, user):
+        return user.is_authenticated and user.organisation_id is not None and user.organisation_id == self.office_id
+
 
 class Application(BaseModel):
     """One applicant's application to one plan: the wizard's draft, then what was submitted (snapshot)."""
@@ -622,6 +665,7 @@ class Application(BaseModel):
     meeting_date = pw.DateField(null=True)  # of the committee's decision
     decided_pass = pw.BooleanField(null=True)  # the meeting's computed result, released by 确认 (see DECIDED)
     interview_candidate = pw.BooleanField(default=False, null=True)  # 面试对象, marked by its holder (null: see 008)
+    result_publicity = pw.ForeignKeyField(ResultPublicity, null=True, backref="applications", on_delete="SET NULL")
 
     class Meta:
         indexes = ((("applicant", "plan"), True),)
@@ -663,6 +707,15 @@ class Application(BaseModel):
         """An office holding it may mark it a 面试对象 (or not), when its plan has interviews."""
         return (user.is_authenticated and user.organisation_id is not None and self.plan.has_interviews
                 and user.organisation_id == self.stage_organisation_id and user.role != Role.UNIT)
+
+    def can_ask_recheck(self, user, today):
+        """复查: the applicant of a failed result told on a results 公示, within its period, once per 公示."""
+        publicity = self.result_publicity
+        return (user.is_authenticated and user.id == self.applicant_id and publicity is not None
+                and self.status == ApplicationStatus.DECIDED and self.decided_pass is False
+                and publicity.is_open(today)
+                and not Recheck.select().where((Recheck.application == self.id)
+                                               & (Recheck.publicity == publicity.id)).exists())
 
     def can_review(self, user):
         """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
@@ -732,6 +785,8 @@ class ReviewAction(BaseModel):
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
         "result_fail": "评审未通过", "forward": "推荐至高评委",
         "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
+        "result_publicity": "评审结果公示", "result_notice": "告知评审结果", "objection_upheld": "异议成立",
+        "recheck": "申请复查", "recheck_maintained": "复查：维持原结果", "re_review": "复查：重新评审",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
     BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
@@ -901,6 +956,39 @@ class IntegrityCase(BaseModel):
     recorded_at = pw.DateTimeField(default=now)
 
 
+class Objection(BaseModel):
+    """异议 to one name of a results 公示, lodged on the public page by anyone, decided in writing by the office."""
+
+    publicity = pw.ForeignKeyField(ResultPublicity, backref="objections")
+    application = pw.ForeignKeyField(Application, backref="objections")
+    name = pw.CharField(max_length=64)  # the objector's real name
+    contact = pw.CharField(max_length=64)
+    content = pw.TextField()
+    evidence = pw.ForeignKeyField(StoredFile, null=True, backref="+")
+    ip = pw.CharField(max_length=64, default="")
+    lodged_at = pw.DateTimeField(default=now)
+    state = EnumField(ObjectionState, default=ObjectionState.PENDING, index=True)
+    decision = pw.TextField(default="")
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = pw.DateTimeField(null=True)
+
+
+class Recheck(BaseModel):
+    """复查: the applicant's request within the period, and the office's written answer (one per 公示)."""
+
+    publicity = pw.ForeignKeyField(ResultPublicity, backref="rechecks")
+    application = pw.ForeignKeyField(Application, backref="rechecks")
+    reason = pw.TextField()
+    asked_at = pw.DateTimeField(default=now)
+    outcome = EnumField(RecheckOutcome, default=RecheckOutcome.PENDING, index=True)
+    answer = pw.TextField(default="")
+    answered_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    answered_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("publicity", "application"), True),)
+
+
 # ---------------------------------------------------------------- notifications
 
 class Notification(BaseModel):
@@ -944,8 +1032,8 @@ class AuditLog(BaseModel):
 MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
-    Achievement, AchievementFile, AchievementReview, Publicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Expert, Certificate, IntegrityCase, Notification, SmsMessage,
+    Achievement, AchievementFile, AchievementReview, Publicity, ResultPublicity, Application, ApplicationAchievement, ApplicationFile,
+    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Expert, Certificate, IntegrityCase, Objection, Recheck, Notification, SmsMessage,
     AuditLog,
 ]
 
@@ -1016,6 +1104,36 @@ def applications_visible_to(viewer):
 def applications_held_by(viewer):
     """The applications `viewer`'s organisation holds now: the piles it has to work on (a subset of the visible)."""
     return applications_visible_to(viewer).where(Application.stage_organisation == viewer.organisation_id)
+
+
+def result_publicities_visible_to(viewer):
+    """Results 公示 `viewer` manages: its committee office's own, all for the administrator."""
+    query = ResultPublicity.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    return query.where(ResultPublicity.office == (viewer.organisation_id or 0))
+
+
+def objections_visible_to(viewer):
+    """Objections to the results 公示 `viewer` manages."""
+    return Objection.select().where(Objection.publicity.in_(result_publicities_visible_to(viewer).select(ResultPublicity.id)))
+
+
+def rechecks_visible_to(viewer):
+    """复查 requests: the applicant's own, else those of the results 公示 `viewer` manages."""
+    if viewer.role == Role.APPLICANT:
+        return Recheck.select().where(Recheck.application.in_(applications_visible_to(viewer).select(Application.id)))
+    return Recheck.select().where(Recheck.publicity.in_(result_publicities_visible_to(viewer).select(ResultPublicity.id)))
+
+
+# Who keeps the 诚信档案: committee offices record and read it city-wide (the bar follows the person everywhere).
+INTEGRITY_KEEPERS = (Role.COMMITTEE_OFFICE, Role.ADMIN)
+
+
+def integrity_cases_visible_to(viewer):
+    """诚信档案 entries: all of them for committee offices and the administrator, none for anyone else."""
+    query = IntegrityCase.select()
+    return query if viewer.role in INTEGRITY_KEEPERS else query.where(False)
 
 
 def fee_notices_visible_to(viewer):

@@ -16,8 +16,10 @@ def register_blueprints(app):
         fees,
         files,
         home,
+        integrity,
         plans,
         public,
+        results,
         review,
         roster,
         unit,
@@ -29,7 +31,8 @@ def register_blueprints(app):
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster,
+                   results, integrity):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

@@ -1,5 +1,6 @@
-"""The applicant (申报人员): 个人基本信息 and 我的业绩档案."""
+"""The applicant (申报人员): 个人基本信息, 我的业绩档案, and 复查 of a result (the wizard and 我的申报 are in wizard.py)."""
 import json
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,12 +9,23 @@ from blueprints import role_required
 from blueprints.uploads import take_upload
 from forms import add_error
 from forms.applicant import DETAIL_FIELDS, KIND_LABELS, ProfileForm, achievement_form
-from models import Achievement, AchievementKind, AchievementStatus, EducationRecord, Organisation, Role, TitleRecord
+from forms.results import RecheckForm
+from models import (
+    Achievement,
+    AchievementKind,
+    AchievementStatus,
+    Application,
+    EducationRecord,
+    Organisation,
+    Role,
+    TitleRecord,
+    applications_visible_to,
+)
 from services import profile, storage
 from services.pagination import paginate
 from services.txn import atomic
 from services.values import whole_number, whole_numbers
-from workflow import WorkflowError, save_achievement
+from workflow import WorkflowError, ask_recheck, save_achievement
 
 bp = Blueprint("applicant", __name__, url_prefix="/me")
 applicant_only = role_required(Role.APPLICANT)
@@ -166,3 +178,22 @@ def achievement_edit(achievement_id):
 def achievement_detail(achievement_id):
     achievement = _own_achievement(achievement_id)
     return render_template("applicant/achievement_detail.html", a=achievement)
+
+
+@bp.route("/applications/<int:application_id>/recheck", methods=["GET", "POST"])
+@applicant_only
+def recheck(application_id):
+    """申请复查 of a failed result told on a results 公示, within its period."""
+    application = applications_visible_to(current_user).where(Application.id == application_id).first()
+    if application is None:
+        abort(404)
+    form = RecheckForm()
+    if form.validate_on_submit():
+        try:
+            ask_recheck(application, current_user, form.reason.data, ip=request.remote_addr or "")
+        except WorkflowError as error:
+            add_error(form, "reason", str(error))
+        else:
+            flash("复查申请已提交，评委会办公室将书面答复。", "success")
+            return redirect(url_for("wizard.view", application_id=application.id))
+    return render_template("applicant/recheck.html", application=application, form=form, today=date.today())

@@ -24,6 +24,7 @@ RECOMMEND = MenuItem("审核推荐", "review.recommend_page")
 FEES = MenuItem("收费设定", "review.fees")
 FEE_LIST = MenuItem("缴费管理", "fees.notice_list")
 ROSTER = MenuItem("评委会评审对象花名册", "roster.index")
+INTEGRITY = MenuItem("诚信档案", "integrity.cases")
 
 MENUS = {
     Role.APPLICANT: [
@@ -43,12 +44,14 @@ MENUS = {
     Role.COMMITTEE_OFFICE: [
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        ROSTER, MenuItem("推荐至高评委", "committee.forward"), FEES, FEE_LIST, NOTICES,
+        ROSTER, MenuItem("推荐至高评委", "committee.forward"), MenuItem("评审结果公示", "results.publicity_list"),
+        MenuItem("异议处理", "results.objections"), MenuItem("复查申请", "results.rechecks"), INTEGRITY, FEES, FEE_LIST,
+        NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
         MenuItem("评审工作计划", "plans.admin_list"), MenuItem("评委会与专业", "admin.committees"),
-        MenuItem("节假日设置", "admin.holidays"),
+        MenuItem("节假日设置", "admin.holidays"), INTEGRITY,
         MenuItem("短信发件箱", "admin.outbox"), MenuItem("操作日志", "admin.audit_log"), NOTICES,
     ],
 }

@@ -20,6 +20,7 @@ from models import (
 )
 from services import plans, scoring
 from services.checklist import DEFAULT_KINDS, KINDS, MIN_EDUCATION_HOURS
+from services.integrity import bar_message
 from services.pagination import paginate
 from services.values import whole_number
 from workflow import WorkflowError, save_plan, start_application
@@ -171,8 +172,7 @@ def detail(plan_id):
     application = reasons = blockers = None
     if current_user.role == Role.APPLICANT:
         application = plans.existing_application(plan, current_user)
-        closed = plans.closed_reason(plan)
-        reasons = [closed] if closed else []
+        reasons = [reason for reason in (plans.closed_reason(plan), bar_message(current_user.id_number)) if reason]
         blockers = plans.start_blockers(current_user)
     professions = (Profession.select().join(PlanProfession)
                    .where(PlanProfession.plan == plan).order_by(Profession.category.is_null(), Profession.category,

@@ -215,9 +215,9 @@ def publicity():
 
 
 @bp.route("/publicity/end-date")
-@unit_only
+@role_required(Role.UNIT, Role.COMMITTEE_OFFICE)
 def publicity_end():
-    """The end date of a publicity starting on the chosen day (htmx, as the date changes)."""
+    """The end date of a 公示 (a unit's, or a committee's results 公示) starting on the chosen day (htmx)."""
     starts_on = read_date(request.args.get("starts_on"))
     if starts_on is None:
         return "<span id=\"publicity-end\" class=\"error\">请选择有效的开始日期。</span>"

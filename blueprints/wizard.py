@@ -30,6 +30,7 @@ from models import (
     Role,
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
+from services.integrity import bar_message
 from services.pagination import paginate
 from services.values import whole_number, whole_numbers
 from workflow import (
@@ -111,7 +112,7 @@ def view(application_id):
     application = _own(application_id)
     if application.is_editable and "submission" not in request.args:  # a returned one may still show what it was
         return _go(application, application.step_reached)
-    return render_template("wizard/view.html",
+    return render_template("wizard/view.html", today=date.today(),
                            **detail_context(application, request.args.get("submission", type=int)))
 
 
@@ -403,7 +404,8 @@ def preview_step(application, current):
             return _to_view(application)
     closed = plans.closed_reason(application.plan, date.today()) if application.status.value == "draft" else None
     _, problems = steps.first_problem(application)
-    return _render(current, application, form=form, data=snapshot.build(application), closed=closed, problems=problems)
+    return _render(current, application, form=form, data=snapshot.build(application), closed=closed, problems=problems,
+                   barred=bar_message(current_user.id_number))
 
 
 def fee_step(application, current):

@@ -21,6 +21,11 @@ ACTION_LABELS = {
     "application.result_pass": "评审通过", "application.result_fail": "评审未通过",
     "application.forward": "推荐至高评委", "application.interview": "标记面试对象", "document.issue": "下载评审表",
     "batch.start": "批量生成材料", "batch.done": "批量材料生成完成", "batch.fail": "批量材料生成失败",
+    "application.result_publicity": "评审结果公示", "application.result_notice": "告知评审结果",
+    "application.objection_upheld": "异议成立，评审未通过", "application.recheck": "申请复查",
+    "application.recheck_maintained": "复查：维持原结果", "application.re_review": "复查：重新评审",
+    "objection.lodge": "提出异议", "objection.dismissed": "异议不成立", "objection.upheld": "异议成立",
+    "results.confirm": "确认评审结果", "integrity.record": "记录诚信档案", "certificate.revoke": "撤销证书",
 }
 
 

@@ -5,6 +5,9 @@ from models import (
     Achievement,
     AchievementKind,
     AchievementStatus,
+    Application,
+    ApplicationStatus,
+    ApplicationType,
     Committee,
     Degree,
     Education,
@@ -14,12 +17,19 @@ from models import (
     Ownership,
     PlanCommittee,
     Region,
+    ResultPublicity,
+    ReviewAction,
     ReviewPlan,
     Role,
+    Stage,
     TitleRecord,
+    now,
 )
+from services import snapshot
 from services.accounts import create_account, register_applicant
+from services.idcard import check_char
 from services.txn import atomic
+from services.workdays import publicity_end_date
 
 DEMO_PASSWORD = "Demo2026"
 DEMO_UNIT = "绍兴示范建设集团有限公司"
@@ -75,4 +85,44 @@ def seed_demo():
         users = [applicant]
         users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
         open_demo_plans()
+        publish_demo_results(unit, users[-1])
     return users
+
+
+# Applicants the 越城区中评委 has voted on: (name, mobile, passed). The passed ones are on a results 公示 open today.
+DEMO_DECIDED = (("陈公示", "13800001011", True), ("刘公示", "13800001012", True), ("周未过", "13800001013", False))
+
+
+def publish_demo_results(unit, officer, today=None):
+    """A results 公示 of the 越城区中评委's mid plan that started yesterday, as the office would publish it, so that a
+    visitor sees it on the public page (评审结果公示) and the office can handle objections and 复查 (demo set-up only:
+    the platform itself moves applications through workflow/results.py)."""
+    today = today or date.today()
+    office = officer.organisation
+    plan = (ReviewPlan.select().join(PlanCommittee).where((PlanCommittee.committee == office.committee)
+                                                          & (ReviewPlan.level == Level.MID)).get())
+    starts_on = today - timedelta(days=1)
+    ends_on = publicity_end_date(starts_on)[0]
+    committee = office.committee
+    publicity = ResultPublicity.create(
+        plan=plan, office=office, starts_on=starts_on, ends_on=ends_on, created_by=officer,
+        how_to_object=f"对公示对象有异议的，请于公示期内在本页实名提出，或以书面形式向{office.name}反映"
+                      f"（地址：{committee.address or committee.receiving_office}，电话 {committee.phone}）。")
+    for number, (name, mobile, passed) in enumerate(DEMO_DECIDED, start=1):
+        first17 = f"33060219880101{number:03d}"
+        person = register_applicant(mobile=mobile, password=DEMO_PASSWORD, real_name=name,
+                                    id_number=first17 + check_char(first17))
+        person.organisation = unit
+        person.save()
+        application = Application.create(
+            applicant=person, plan=plan, unit=unit, submitted_at=now(), stage=Stage.COMMITTEE,
+            stage_organisation=office, stage_since=now(), meeting_date=starts_on, decided_pass=passed,
+            status=ApplicationStatus.RESULT_PUBLICITY if passed else ApplicationStatus.DECIDED,
+            result_publicity=publicity, profession=plan.profession_links[0].profession,
+            application_type=ApplicationType.NORMAL, committee=committee)
+        application.snapshot = snapshot.dumps(application)
+        application.save()
+        ReviewAction.create(application=application, level=Stage.COMMITTEE.value, organisation=office, actor=officer,
+                            action="result_publicity" if passed else "result_notice",
+                            reason=f"公示期 {starts_on} 至 {ends_on}")
+    return publicity

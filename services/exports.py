@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from models import Application
+from services.integrity import last_barred_day
 from services.values import clean_text
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,6 +65,16 @@ FEE_COLUMNS = (
     ("截止日期", lambda n: str(n.due_on)), ("状态", lambda n: n.shown_state(date.today()).label),
     ("实缴金额（元）", lambda n: "" if n.paid_amount is None else f"{n.paid_amount:.2f}"),
     ("缴费日期", lambda n: str(n.paid_on or "")),
+)
+
+
+# 诚信档案: every case, with the last day it bars (the 身份证号 in full: only its keepers export it).
+INTEGRITY_COLUMNS = (
+    ("序号", None), ("姓名", lambda c: c.name), ("身份证号", lambda c: c.id_number),
+    ("身份", lambda c: "评审专家" if c.is_expert else "申报人员"), ("弄虚作假情形", lambda c: c.facts),
+    ("处理决定文号", lambda c: c.document_number), ("处理决定日期", lambda c: str(c.decided_on)),
+    ("禁止申报至（含）", lambda c: str(last_barred_day(c.decided_on))), ("撤销证书", lambda c: c.certificate.number if c.certificate_id else ""),
+    ("记录人", lambda c: c.recorded_by.real_name), ("记录时间", lambda c: str(c.recorded_at)),
 )
 
 

@@ -1,11 +1,14 @@
 """诚信档案: who is barred from applying, and until when.
 
 A case bars its 身份证号 for 3 years from the decision date: from 2024-05-10 the bar runs through 2027-05-09
-(that last day included), and the person may start and submit again from 2027-05-10.
+(that last day included), and the person may start and submit again from 2027-05-10 — the anniversary itself is
+free, as "3 years" counted from the decision ends the day before it. The pages say both dates.
 """
 from datetime import date, timedelta
 
 from models import IntegrityCase
+
+RULE = "弄虚作假取得职称的，撤销其职称并记入诚信档案，3 年内不得申报（《职称评审管理暂行规定》）"
 
 BAR_YEARS = 3
 
@@ -29,3 +32,12 @@ def barred_until(id_number, on=None):
                                                      & (IntegrityCase.decided_on <= on))]
     ends = [end for end in ends if end >= on]
     return max(ends) if ends else None
+
+
+def bar_message(id_number, on=None):
+    """Why `id_number` may not start or submit an application on `on`, naming the rule and the last barred day."""
+    until = barred_until(id_number, on)
+    if until is None:
+        return None
+    return (f"根据诚信档案，您不能申报：{RULE}。禁止申报至 {until}（含当日），"
+            f"{until + timedelta(days=1)} 起可以申报。")

@@ -83,3 +83,10 @@ def filed(plan, unit, number, holder, status=None, stage=None, name=None, profes
     application.snapshot = snapshot.dumps(application)
     application.save()
     return application
+
+
+def decided(plan, unit, number, office, passed=True, meeting_date=None, **extra):
+    """A cheap application the committee `office` has voted on (DECIDED, its computed result not yet released)."""
+    stage = Stage.SENIOR_COMMITTEE if office.committee.is_senior else Stage.COMMITTEE
+    return place(filed(plan, unit, number, office, **extra), ApplicationStatus.DECIDED, stage=stage, holder=office,
+                 decided_pass=passed, meeting_date=meeting_date or date.today() - timedelta(days=1))

@@ -23,14 +23,18 @@ from models import (
     FeeNotice,
     Holiday,
     Level,
+    Objection,
+    Recheck,
+    ResultPublicity,
     Role,
     SmsMessage,
     SmsStatus,
     Stage,
     TitleRecord,
+    now,
 )
-from services import fees
-from tests.chain_world import as_user, filed, place, staff, submitted
+from services import fees, snapshot
+from tests.chain_world import as_user, decided, filed, place, staff, submitted
 from tests.helpers import parse
 from tests.samples import CODE_B, achievement, jpeg, pdf, png, register_unit
 from tests.wizard_world import (
@@ -55,10 +59,10 @@ HOSTILE_FILES = [(b"", "空.pdf"), (jpeg()[:-40], "截断.jpg"), (pdf(catalog=b"
                  (pdf(), "王\x0b五" + "长" * 300 + ".pdf"), (png(), "照片.jpg")]
 PATH_VALUES = {"int": [BIG, str(2**31), "9" * 5000],
                "default": ["x" * 300, "王\x0b五", "%E4%B8"]}
-QUERY_NAMES = ("page", "q", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
+QUERY_NAMES = ("page", "q", "publicity", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
                "starts_on", "back", "committee", "profession")
 SKIPPED = {"static", "htmx_js", "auth.logout"}  # files, and the one link that would end the crawl
-MAX_PAGES = 60  # per role
+MAX_PAGES = 80  # per role (the committee office has grown: results 公示, objections, 复查, 诚信档案)
 
 
 @pytest.fixture
@@ -80,6 +84,8 @@ def clients(app, client):
     plan.has_interviews = True  # so the committee office, which holds one, is offered to mark a 面试对象
     plan.save()
     filed(plan, unit, 10, office, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)  # on the 花名册
+    listed, told, waiting = (decided(plan, unit, number, office, passed=passed)
+                             for number, passed in ((11, True), (12, False), (13, True)))
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments
@@ -99,6 +105,19 @@ def clients(app, client):
     clients[Role.UNIT].post("/review/publicity", data={"ids": [published.id], "starts_on": date.today().isoformat()})
     assert Application.get_by_id(published.id).publicity_id
     clients[None] = app.test_client()
+    # a results 公示 open today (the public page and its objection form), with one objection; another passed one
+    # still to publish; a 复查 of the failed one, and the applicant's own failed result of another plan to ask one
+    published = clients[Role.COMMITTEE_OFFICE].post("/committee/results", data={
+        "plan": plan.id, "ids": [listed.id], "starts_on": date.today().isoformat(), "how_to_object": "书面提出"})
+    assert published.status_code == 302 and Application.get_by_id(waiting.id).result_publicity_id is None
+    results = ResultPublicity.get()
+    Objection.create(publicity=results, application=listed, name="钱举报", contact="13911112222", content="业绩存疑")
+    Recheck.create(publicity=results, application=told, reason="评分有误")
+    own = Application.create(applicant=applicant, plan=open_plan(5), unit=unit, submitted_at=now(), stage_since=now(),
+                             status=ApplicationStatus.DECIDED, stage=Stage.COMMITTEE, stage_organisation=office,
+                             decided_pass=False, result_publicity=results)
+    own.snapshot = snapshot.dumps(own)
+    own.save()
     made = clients[Role.COMMITTEE_OFFICE].post("/roster/batches", data={"plan": plan.id, "kind": "roster"})
     assert made.status_code == 302  # a finished batch: its page and its download
     SmsMessage.create(mobile="13900000001", body="测试短信", status=SmsStatus.FAILED, last_error="网关超时")

@@ -20,8 +20,11 @@ from models import (
     FeeNotice,
     Holiday,
     Notification,
+    Objection,
     Organisation,
     Publicity,
+    Recheck,
+    ResultPublicity,
     ReviewPlan,
     Role,
     SmsMessage,
@@ -67,6 +70,9 @@ PARAMETERS = {
     "notice_id": Parameter(Notification),
     "fee_id": Parameter(FeeNotice),
     "publicity_id": Parameter(Publicity),
+    "result_publicity_id": Parameter(ResultPublicity),
+    "objection_id": Parameter(Objection),
+    "recheck_id": Parameter(Recheck),
     "unit_id": Parameter(Organisation),
     "user_id": Parameter(User),
     "message_id": Parameter(SmsMessage),
@@ -130,6 +136,17 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     ]
     publicity = Publicity.create(unit=unit, starts_on=date.today(), ends_on=date.today() + timedelta(days=7))
     place(later[-1], S.UNIT_PASSED, Stage.UNIT, unit, publicity=publicity)
+    # a results 公示 that has ended (the public page lists past ones by plan, not by name), with an objection to its
+    # listed name and a 复查 of the failed one
+    results = ResultPublicity.create(plan=plan, office=office, starts_on=date.today() - timedelta(days=20),
+                                     ends_on=date.today() - timedelta(days=10))
+    listed, told = (place(filed(plan, unit, first + n, office, name=f"{person['name']}{suffix}"), status, Stage.COMMITTEE,
+                          office, decided_pass=passed, result_publicity=results)
+                    for n, suffix, status, passed in ((6, "庚", S.RESULT_PUBLICITY, True), (7, "壬", S.DECIDED, False)))
+    later += [listed, told]
+    objection = Objection.create(publicity=results, application=listed, name=f"{person['name']}的异议人",
+                                 contact="13911112222", content=f"{person['name']}庚的业绩存疑")
+    recheck = Recheck.create(publicity=results, application=told, reason=f"{person['name']}壬的复查理由")
     # the applicant's own draft of another plan, with an attachment, at the last step; its signing link has expired
     draft = Application.create(applicant=applicant, plan=ReviewPlan.select().where(ReviewPlan.id != plan.id).first(),
                                unit=unit, step_reached=7, pledge_token=f"expired-{first}",
@@ -159,6 +176,7 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         SmsMessage: [sms.id],
         FeeNotice: [fee.id],
         DocumentBatch: [batch.id],
+        ResultPublicity: [results.id], Objection: [objection.id], Recheck: [recheck.id],
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],

@@ -48,7 +48,16 @@ from workflow.applications import (  # noqa: E402
 )
 from workflow.documents import issue_review_form, mark_interview_candidate, start_batch  # noqa: E402, F401
 from workflow.fees import set_fee  # noqa: E402
+from workflow.integrity import CaseError, record_case  # noqa: E402
 from workflow.plans import save_plan  # noqa: E402
+from workflow.results import (  # noqa: E402
+    answer_recheck,
+    ask_recheck,
+    confirm_results,
+    decide_objection,
+    lodge_objection,
+    publish_results,
+)
 from workflow.review import (  # noqa: E402
     forward_to_senior,
     recommend,
@@ -61,8 +70,9 @@ from workflow.review import (  # noqa: E402
 from workflow.units import approve_unit, correct_unit, refuse_unit, register_unit, submit_unit  # noqa: E402
 
 __all__ = [
-    "APPLICATION_CHANGED", "CHANGED", "PLEDGE_LINK_MINUTES", "IncompleteStep", "WorkflowError", "approve_unit",
-    "attach_file", "correct_unit", "detach_file", "forward_to_senior", "new_pledge_link", "pass_achievements",
+    "APPLICATION_CHANGED", "CHANGED", "PLEDGE_LINK_MINUTES", "CaseError", "IncompleteStep", "WorkflowError",
+    "answer_recheck", "approve_unit", "ask_recheck", "attach_file", "confirm_results", "decide_objection",
+    "lodge_objection", "publish_results", "record_case", "correct_unit", "detach_file", "forward_to_senior", "new_pledge_link", "pass_achievements",
     "pledge_by_token", "recommend", "record_result", "refuse_unit", "register_unit", "review", "review_achievement",
     "review_many", "save_achievement", "save_draft", "save_plan", "select_achievements", "send_publicity",
     "set_fee", "sign_pledge", "start_application", "start_batch", "start_publicity", "submit_application", "submit_unit",

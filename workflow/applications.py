@@ -22,6 +22,7 @@ from models import (
 )
 from services import audit, plans, snapshot, steps
 from services.checklist import checklist
+from services.integrity import bar_message
 from services.notifications import notify
 from services.txn import atomic
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, where
@@ -36,6 +37,9 @@ def start_application(plan, applicant, today=None, ip=""):
     reason = plans.closed_reason(plan, today)
     if reason:
         raise WorkflowError(reason)
+    barred = bar_message(applicant.id_number, today)
+    if barred:
+        raise WorkflowError(barred)
     blockers = plans.start_blockers(applicant)
     if blockers:
         raise WorkflowError(" ".join(blockers))
@@ -184,6 +188,9 @@ def select_achievements(application, actor, achievement_ids, evidence=None, ip="
 def submit_application(application, actor, today=None, ip=""):
     """提交: every step is checked again, the snapshot frozen, and the application goes to the unit."""
     _editable(application, actor)
+    barred = bar_message(actor.id_number, today)
+    if barred:
+        raise WorkflowError(barred)
     if application.status == ApplicationStatus.DRAFT:
         reason = plans.closed_reason(application.plan, today)
         if reason:
