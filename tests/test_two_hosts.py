@@ -3,8 +3,9 @@ and S3-compatible object storage (moto's server, started here), with a huey work
 
 A login on one host is valid on the other (same cookie), a file uploaded through one is served by the other, a job
 queued by one is run by the worker, a session ended on one is ended on both, and the login counters are shared.
-Skipped, saying why, only when PostgreSQL, Redis or moto is not there (TWO_HOSTS_DATABASE_URL, else a PostgreSQL
-TEST_DATABASE_URL, else the local server; TEST_REDIS_URL, whose database is flushed, default Redis db 7).
+Skipped, saying why, only when PostgreSQL, Redis or moto is not there (a failure on CI): TWO_HOSTS_DATABASE_URL, else
+a PostgreSQL TEST_DATABASE_URL, else the local server's `test` database; TEST_REDIS_URL (default Redis db 7, which
+the test flushes: never point it at a database in use).
 """
 import os
 import signal
@@ -40,24 +41,34 @@ def _postgres_url():
     return url if url.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432/test"
 
 
+def _unavailable(reason):
+    """Skip, saying why; on CI (CI=true) a missing service is a failure, as a missing browser is (tests/e2e)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true：{reason}")
+    pytest.skip(reason)
+
+
 def _services():
     """The PostgreSQL URL of a fresh schema of this run's own; skips, naming what is missing, when something is."""
-    pytest.importorskip("moto.server", reason="moto[server] 未安装（requirements-dev.txt），无法启动 S3 兼容存储")
     import psycopg2
     import redis
 
+    try:
+        import moto.server  # noqa: F401
+    except ImportError as error:
+        _unavailable(f"moto[server] 未安装（requirements-dev.txt），无法启动 S3 兼容存储：{error}")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).flushdb()
+    except redis.RedisError as error:
+        _unavailable(f"Redis 不可用（{REDIS_URL}）：{error}")
     url = _postgres_url()
     schema = f"two_hosts_{os.getpid()}"
     try:
         with psycopg2.connect(url, connect_timeout=3) as conn, conn.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
     except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL 不可用（{url}）：{error}")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).flushdb()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis 不可用（{REDIS_URL}）：{error}")
-    return url, schema, f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
+        _unavailable(f"PostgreSQL 不可用（{url}）：{error}")
+    return schema, f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
 
 
 @contextmanager
@@ -98,7 +109,7 @@ def _wait_for(base, process, log):
 @pytest.fixture(scope="module")
 def cluster(app, tmp_path_factory):
     """Object storage, the schema with reference data, two app hosts and a worker."""
-    url, schema, database_url = _services()
+    schema, database_url = _services()
     import boto3
     from moto.server import ThreadedMotoServer
 
