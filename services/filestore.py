@@ -7,6 +7,7 @@ several app hosts and the worker share one bucket with no coordination.
 STORAGE_URL: `s3://bucket/prefix?endpoint=http://host:9000&region=cn-east-1`; endpoint and region may be left out
 (AWS itself); the credentials come from boto3's usual places (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, …).
 """
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,7 +59,7 @@ class Folder:
                 info = path.stat()
             except FileNotFoundError:
                 continue
-            if path.is_file():
+            if stat.S_ISREG(info.st_mode):
                 found.append(Entry(path.name, info.st_size, info.st_mtime))
         return found
 

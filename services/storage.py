@@ -1,4 +1,5 @@
-"""Uploads: checked by content (never by name), bounded in size, stored under the instance folder with random names.
+"""Uploads: checked by content (never by name), bounded in size, stored with random names in the upload folder, or in
+object storage when STORAGE_URL is set (services/filestore.py holds the bytes either way).
 
 Images are decoded to the last pixel; PDFs are parsed (pypdf) and refused when they carry JavaScript, automatic
 actions or web-page code."""
