@@ -31,9 +31,6 @@ class Folder:
     def __init__(self, root):
         self.root = Path(root)
 
-    def __str__(self):
-        return str(self.root)
-
     def put(self, name, data):
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / name).write_bytes(data)
@@ -88,13 +85,9 @@ class Bucket:
     def __init__(self, url):
         parts = urlsplit(url)
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        self.url = url
         self.bucket = parts.netloc
         self.prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
         self.client = _client(options.get("endpoint"), options.get("region"))
-
-    def __str__(self):
-        return f"s3://{self.bucket}/{self.prefix}"
 
     def put(self, name, data):
         self.client.put_object(Bucket=self.bucket, Key=self.prefix + name, Body=data)
