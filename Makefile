@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint serve db clean fonts
+.PHONY: run test lint serve db clean fonts bundle
 
 # The Chinese fonts the PDFs embed (services/pdf.py), from Debian packages; never copied into the repository.
 FONT_FILES := /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -59,6 +59,10 @@ test: $(VENV)/.installed-dev node_modules/.package-lock.json
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# One archive for intranets that reach no registry (README 离线安装包): dist/zhicheng-bundle-<date>.tar.gz.
+bundle: $(VENV)/.installed node_modules/.package-lock.json
+	PIP=$(BIN)/pip bash deploy/bundle.sh
 
 clean:
 	rm -rf $(VENV) node_modules

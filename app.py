@@ -119,6 +119,7 @@ def create_app(overrides=None):
         SESSION_COOKIE_SECURE=_env_flag("SESSION_COOKIE_SECURE"),
         PREFERRED_URL_SCHEME="https" if _env_flag("SESSION_COOKIE_SECURE") else "http",
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES") or 0),
+        STORAGE_URL=os.environ.get("STORAGE_URL", ""),  # s3://bucket/prefix?endpoint=…: files in object storage
         RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
         WTF_CSRF_TIME_LIMIT=None,
         PLATFORM_NAME="职称申报与评审管理服务平台",
@@ -213,6 +214,14 @@ def _register_error_pages(app):
         return render_template("error.html", code=400, message="页面已过期或来源无效（CSRF 校验失败），请刷新页面后重试。"), 400
 
 
+def _refuse_with_object_storage(app, command):
+    """backup/restore archive the upload folder; files in object storage are kept by the storage's own means."""
+    if app.config["STORAGE_URL"]:
+        raise click.ClickException(
+            f"设置了 STORAGE_URL（对象存储）时不能用 {command}：它只备份 / 恢复本机的上传文件目录。请用 PostgreSQL 的备份"
+            "（pg_dump、流复制副本）和对象存储自身的版本控制或跨地域复制，见 README“多台服务器”。")
+
+
 def _register_commands(app):
     @app.cli.command("db-upgrade")
     def db_upgrade():
@@ -275,12 +284,13 @@ def _register_commands(app):
     def check_files_cmd(fix):
         """Report upload files without a database row (orphans) and rows without their file (missing)."""
         from services.filecheck import ORPHAN_GRACE_SECONDS, check_files
+        from services.storage import location
 
-        report = check_files(app.config["UPLOAD_FOLDER"], fix=fix)
+        report = check_files(location(app.config), fix=fix)
         click.echo(f"孤立文件（目录中有、数据库无记录，且已超过 {ORPHAN_GRACE_SECONDS // 60} 分钟）：{len(report.orphans)} 个，"
                    f"共 {report.orphan_bytes / 1024 / 1024:.1f} MB" + (f"，已删除 {report.removed} 个。" if fix else "。"))
-        for path in report.orphans:
-            click.echo(f"  {path.name}")
+        for entry in report.orphans:
+            click.echo(f"  {entry.name}")
         click.echo(f"缺失文件（数据库有记录、目录中没有）：{len(report.missing)} 个。")
         for stored in report.missing:
             click.echo(f"  #{stored.id} {stored.original_name}（{stored.size} 字节，{stored.created_at} 上传）")
@@ -309,6 +319,7 @@ def _register_commands(app):
         """Write one consistent archive of the database and every upload, with a SHA-256 manifest; safe while serving."""
         from services.backup import BackupError, create_backup, default_name
 
+        _refuse_with_object_storage(app, "backup")
         target = Path(output or Path(app.instance_path) / "backups")
         if not output or output.endswith("/") or target.is_dir():
             target = target / default_name()
@@ -327,6 +338,7 @@ def _register_commands(app):
         """Replace the database and the uploads with a `flask backup` archive, once every member's SHA-256 checks."""
         from services.backup import BackupError, restore_backup
 
+        _refuse_with_object_storage(app, "restore")
         if not yes:
             click.confirm(f"将用 {archive} 替换当前数据库和上传文件目录 {app.config['UPLOAD_FOLDER']}（原有的保留在旁边），"
                           "请先停止服务。继续吗？", abort=True)

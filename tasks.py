@@ -101,7 +101,7 @@ def run_batch(batch_id):
             _update(batch, done=done)
         current = "打包"
         name, content_type, data = _package(batch, named)
-        result = storage.store(data, name, content_type, current_app.config["UPLOAD_FOLDER"], batch.requested_by)
+        result = storage.store(data, name, content_type, storage.location(current_app.config), batch.requested_by)
     except Exception as error:  # the page shows why; the worker goes on with the next job
         log.exception("document batch %s failed", batch.id)
         _update(batch, state=BatchState.FAILED, finished_at=now(), error=f"{current}：{type(error).__name__}：{error}")

@@ -3,7 +3,7 @@
 A file opens in the browser only inside an <img> or <iframe> of our pages (the browser says so in Sec-Fetch-Dest;
 other sites cannot frame us or send our session cookie with a subresource); a link, typed or followed, downloads it.
 Every file response is nosniff, so the browser never reads a file as anything but its checked type, and sandboxed."""
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user, login_required
 
 from models import StoredFile
@@ -18,12 +18,11 @@ def _send(file_id, as_attachment):
     stored = StoredFile.get_or_none(StoredFile.id == file_id)
     if stored is None or not stored.can_view(current_user):
         abort(404)  # 404 rather than 403: whether a file exists is itself not to be known
-    path = storage.path_of(stored, current_app.config["UPLOAD_FOLDER"])
-    if not path.is_file():
-        abort(404)
     inline = not as_attachment and request.headers.get("Sec-Fetch-Dest") in EMBEDDED
-    response = send_file(path, mimetype=stored.content_type, as_attachment=not inline,
-                         download_name=stored.original_name, max_age=0)
+    response = storage.send(stored, storage.location(current_app.config), as_attachment=not inline,
+                            download_name=stored.original_name, max_age=0)
+    if response is None:
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Sec-Fetch-Dest")

@@ -1,7 +1,7 @@
 """花名册 《评委会评审对象花名册》 on screen, printable and as xlsx; batches of documents made in the background."""
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import htmx
@@ -107,5 +107,5 @@ def batch_download(batch_id):
     if found.result_id is None:
         abort(404)
     result = found.result
-    return send_file(storage.path_of(result, current_app.config["UPLOAD_FOLDER"]), mimetype=result.content_type,
-                     as_attachment=True, download_name=result.original_name)
+    return storage.send(result, storage.location(current_app.config), as_attachment=True,
+                        download_name=result.original_name) or abort(404)

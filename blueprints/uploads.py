@@ -28,14 +28,14 @@ def take_upload(file_storage, rule):
                 f"个人附件总容量上限为 {owner.upload_quota // storage.MB} MB，已使用 {used / storage.MB:.1f} MB，"
                 f"本文件 {len(data) / storage.MB:.1f} MB 无法再上传。"
             )
-    return storage.save(data, file_storage.filename, rule, current_app.config["UPLOAD_FOLDER"], uploaded_by=owner)
+    return storage.save(data, file_storage.filename, rule, storage.location(current_app.config), uploaded_by=owner)
 
 
 def _hold(file_storage, rule):
     """An anonymous upload: only a short-lived temporary under a total cap until the form is valid."""
     config = current_app.config
-    return temporaries.hold(_read(file_storage, rule), file_storage.filename, rule, config["UPLOAD_TEMP_FOLDER"],
-                            config["UPLOAD_TEMP_MAX_BYTES"], config["UPLOAD_TEMP_MAX_AGE"])
+    return temporaries.hold(_read(file_storage, rule), file_storage.filename, rule,
+                            storage.temporaries_location(config), config["UPLOAD_TEMP_MAX_BYTES"], config["UPLOAD_TEMP_MAX_AGE"])
 
 
 def _kept(token):
@@ -44,7 +44,7 @@ def _kept(token):
     if current_user.is_authenticated:
         stored = storage.from_token(token, config["SECRET_KEY"])
         return stored if stored is not None and stored.uploaded_by_id == current_user.id else None
-    return temporaries.from_token(token, config["SECRET_KEY"], config["UPLOAD_TEMP_FOLDER"],
+    return temporaries.from_token(token, config["SECRET_KEY"], storage.temporaries_location(config),
                                   config["UPLOAD_TEMP_MAX_AGE"])
 
 
@@ -74,7 +74,8 @@ def keep_or_take_upload(file_field, token_field, rule, required=True):
 def stored_upload(kept, rule):
     """The StoredFile for what keep_or_take_upload() returned: a temporary is stored now, in the caller's transaction."""
     if isinstance(kept, temporaries.Temporary):
-        return temporaries.keep(kept, rule, current_app.config["UPLOAD_TEMP_FOLDER"], current_app.config["UPLOAD_FOLDER"])
+        return temporaries.keep(kept, rule, storage.temporaries_location(current_app.config),
+                                storage.location(current_app.config))
     return kept
 
 

@@ -141,7 +141,7 @@ def photo_step(application, current):
         size = stream.seek(0, 2) if len(data) > photo.MAX_BYTES else len(data)
         try:
             photo.check_photo(data, size)
-            stored = storage.save(data, form.photo.data.filename, storage.PHOTO, current_app.config["UPLOAD_FOLDER"],
+            stored = storage.save(data, form.photo.data.filename, storage.PHOTO, storage.location(current_app.config),
                                   uploaded_by=current_user)
             save_draft(application, current_user, reached=2, audit_as="application.photo", ip=request.remote_addr or "",
                        photo=stored)
@@ -208,7 +208,7 @@ def pledge_sign(token):
     if request.method == "POST":
         try:
             png = signature.check_signature(request.form.get("signature", ""))
-            stored = storage.save(png, "签名.png", storage.SIGNATURE, current_app.config["UPLOAD_FOLDER"],
+            stored = storage.save(png, "签名.png", storage.SIGNATURE, storage.location(current_app.config),
                                   uploaded_by=application.applicant)
             sign_pledge(application, token, stored, ip=request.remote_addr or "")
         except (signature.SignatureError, storage.UploadError, WorkflowError) as problem:

@@ -63,10 +63,10 @@ def _photo_uri(data):
     stored = StoredFile.get_or_none(StoredFile.id == photo["id"]) if photo else None
     if stored is None:
         return None
-    path = storage.path_of(stored, current_app.config["UPLOAD_FOLDER"])
-    if not path.is_file():
+    data = storage.read(stored, storage.location(current_app.config))
+    if data is None:
         return None
-    return f"data:{stored.content_type};base64," + base64.b64encode(path.read_bytes()).decode()
+    return f"data:{stored.content_type};base64," + base64.b64encode(data).decode()
 
 
 def verify_url(number):

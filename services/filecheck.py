@@ -1,9 +1,9 @@
-"""`flask check-files`: uploads on disk without a StoredFile row (orphans) and rows without their bytes (missing)."""
+"""`flask check-files`: stored files without a StoredFile row (orphans) and rows without their bytes (missing)."""
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from models import StoredFile
+from services import filestore
 
 # A file younger than this may belong to a transaction still open, so it is not called an orphan yet.
 ORPHAN_GRACE_SECONDS = 3600
@@ -11,24 +11,25 @@ ORPHAN_GRACE_SECONDS = 3600
 
 @dataclass
 class FileReport:
-    orphans: list  # Paths on disk that no StoredFile names
-    missing: list  # StoredFiles whose bytes are not on disk
+    orphans: list  # filestore.Entry of each file that no StoredFile names
+    missing: list  # StoredFiles whose bytes are not stored
     orphan_bytes: int = 0
     removed: int = 0
 
 
-def check_files(upload_root, fix=False):
-    """Compare the upload folder with the StoredFile rows; with `fix`, remove the orphans (rows are never deleted)."""
-    root, now = Path(upload_root), time.time()
-    on_disk = {path.name: path for path in root.iterdir() if path.is_file()} if root.is_dir() else {}
+def check_files(place, fix=False):
+    """Compare the stored files (a folder or a bucket) with the StoredFile rows; with `fix`, remove the orphans (rows
+    are never deleted)."""
+    files, now = filestore.open_store(place), time.time()
+    stored = {entry.name: entry for entry in files.listing()}
     rows = list(StoredFile.select().order_by(StoredFile.id).iterator())
     known = {row.stored_name for row in rows}
-    orphans = sorted(path for name, path in on_disk.items()
-                     if name not in known and now - path.stat().st_mtime > ORPHAN_GRACE_SECONDS)
-    missing = [row for row in rows if row.stored_name not in on_disk]
-    report = FileReport(orphans, missing, sum(path.stat().st_size for path in orphans))
+    orphans = sorted((entry for name, entry in stored.items()
+                      if name not in known and now - entry.modified > ORPHAN_GRACE_SECONDS), key=lambda entry: entry.name)
+    missing = [row for row in rows if row.stored_name not in stored]
+    report = FileReport(orphans, missing, sum(entry.size for entry in orphans))
     if fix:
-        for path in orphans:
-            path.unlink(missing_ok=True)
+        for entry in orphans:
+            files.delete(entry.name)
         report.removed = len(orphans)
     return report

@@ -1,4 +1,5 @@
-"""Uploads: checked by content (never by name), bounded in size, stored under the instance folder with random names.
+"""Uploads: checked by content (never by name), bounded in size, stored with random names in the upload folder, or in
+object storage when STORAGE_URL is set (services/filestore.py holds the bytes either way).
 
 Images are decoded to the last pixel; PDFs are parsed (pypdf) and refused when they carry JavaScript, automatic
 actions or web-page code."""
@@ -17,6 +18,7 @@ from pypdf.errors import FileNotDecryptedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from models import StoredFile
+from services import filestore
 from services.txn import atomic, on_rollback
 
 MB = 1024 * 1024
@@ -138,31 +140,43 @@ def _active_content(trailer):
     return None
 
 
-def folder(upload_root):
-    path = Path(upload_root)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def location(config):
+    """Where stored files go: the bucket STORAGE_URL names, else the UPLOAD_FOLDER folder."""
+    return config.get("STORAGE_URL") or config["UPLOAD_FOLDER"]
 
 
-def save(data, filename, rule, upload_root, uploaded_by=None):
-    """Check and store an upload; returns the StoredFile. If its transaction rolls back, the bytes are removed too."""
-    return store(data, filename or "未命名", check(data, filename, rule), upload_root, uploaded_by)
+def temporaries_location(config):
+    """Where anonymous uploads wait (services/temporaries.py): beside the stored files, so every app host sees them."""
+    url = config.get("STORAGE_URL")
+    return filestore.under(url, "upload-tmp") if url else config["UPLOAD_TEMP_FOLDER"]
 
 
-def store(data, filename, content_type, upload_root, made_by=None):
+def save(data, filename, rule, place, uploaded_by=None):
+    """Check and store an upload at `place` (location()); returns the StoredFile. If its transaction rolls back, the
+    bytes are removed too."""
+    return store(data, filename or "未命名", check(data, filename, rule), place, uploaded_by)
+
+
+def store(data, filename, content_type, place, made_by=None):
     """Keep checked bytes, or a file the platform made itself (a batch of documents), under a random name."""
-    path = folder(upload_root) / secrets.token_hex(16)
+    files, name = filestore.open_store(place), secrets.token_hex(16)
     with atomic():
-        on_rollback(partial(path.unlink, missing_ok=True))
-        path.write_bytes(data)
+        on_rollback(partial(files.delete, name))
+        files.put(name, data)
         return StoredFile.create(
-            stored_name=path.name, original_name=Path(filename).name[:255], content_type=content_type,
+            stored_name=name, original_name=Path(filename).name[:255], content_type=content_type,
             size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=made_by,
         )
 
 
-def path_of(stored, upload_root):
-    return Path(upload_root) / stored.stored_name
+def read(stored, place):
+    """A stored file's bytes, or None when they are missing."""
+    return filestore.open_store(place).get(stored.stored_name)
+
+
+def send(stored, place, **options):
+    """A response streaming a stored file (send_file's options), or None when its bytes are missing."""
+    return filestore.open_store(place).send(stored.stored_name, mimetype=stored.content_type, **options)
 
 
 def token_for(stored, secret):

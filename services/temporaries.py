@@ -1,16 +1,18 @@
 """Uploads of people not logged in (a unit's 授权委托证明 on a registration form that came back with errors).
 
-They are held in a folder of their own, under a total size cap and an age limit, swept on every use, until the
-form is valid and the file is stored for its new owner: an anonymous visitor cannot fill the disk.
+They are held apart (a folder of their own, or the bucket's upload-tmp/ prefix with STORAGE_URL), under a total size
+cap and an age limit, swept on every use, until the form is valid and the file is stored for its new owner: an
+anonymous visitor cannot fill the disk.
 """
 import secrets
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from services import storage
+from services import filestore, storage
 from services.txn import on_commit
 
 SALT = "upload-temporary"
@@ -24,41 +26,29 @@ class Temporary:
     original_name: str
 
 
-def _files(root):
-    """(path, size, mtime) of each temporary, oldest first; one swept away meanwhile by another request is skipped."""
-    found = []
-    for path in root.iterdir():
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            continue
-        found.append((path, info.st_size, info.st_mtime))
-    return sorted(found, key=lambda item: item[2])
-
-
-def sweep(root, max_bytes, max_age, incoming=0):
+def sweep(files, max_bytes, max_age, incoming=0):
     """Remove the temporaries older than `max_age` seconds, then the oldest until `incoming` more bytes fit the cap."""
     now, kept = time.time(), []
-    for path, size, mtime in _files(root):
-        if now - mtime > max_age:
-            path.unlink(missing_ok=True)
+    for entry in sorted(files.listing(), key=lambda entry: entry.modified):
+        if now - entry.modified > max_age:
+            files.delete(entry.name)
         else:
-            kept.append((path, size))
-    total = sum(size for _, size in kept)
-    for path, size in kept:
+            kept.append(entry)
+    total = sum(entry.size for entry in kept)
+    for entry in kept:
         if total + incoming <= max_bytes:
             break
-        path.unlink(missing_ok=True)
-        total -= size
+        files.delete(entry.name)
+        total -= entry.size
 
 
-def hold(data, filename, rule, root, max_bytes, max_age):
-    """Check an anonymous upload and hold it as a Temporary (after sweeping to make room under the cap)."""
+def hold(data, filename, rule, place, max_bytes, max_age):
+    """Check an anonymous upload and hold it as a Temporary at `place` (after sweeping to make room under the cap)."""
     storage.check(data, filename, rule)
-    root = storage.folder(root)
-    sweep(root, max_bytes, max_age, incoming=len(data))
+    files = filestore.open_store(place)
+    sweep(files, max_bytes, max_age, incoming=len(data))
     temporary = Temporary(secrets.token_hex(16), Path(filename or "未命名").name[:255])
-    (root / temporary.name).write_bytes(data)
+    files.put(temporary.name, data)
     return temporary
 
 
@@ -66,7 +56,7 @@ def token_for(temporary, secret):
     return URLSafeTimedSerializer(secret, salt=SALT).dumps([temporary.name, temporary.original_name])
 
 
-def from_token(token, secret, root, max_age):
+def from_token(token, secret, place, max_age):
     """The Temporary a token_for() token names, or None when forged, too old or already swept away."""
     if not token:
         return None
@@ -74,18 +64,17 @@ def from_token(token, secret, root, max_age):
         name, original_name = URLSafeTimedSerializer(secret, salt=SALT).loads(token, max_age=max_age)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not (Path(root) / name).is_file():
+    if not filestore.open_store(place).exists(name):
         return None
     return Temporary(name, original_name)
 
 
-def keep(temporary, rule, root, upload_root):
+def keep(temporary, rule, place, stored_place):
     """Store a Temporary as a StoredFile in the caller's transaction; the temporary goes once that commits."""
-    path = Path(root) / temporary.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    files = filestore.open_store(place)
+    data = files.get(temporary.name)
+    if data is None:
         raise storage.UploadError(f"之前上传的“{temporary.original_name}”已过期并被清理，请重新选择文件。") from None
-    stored = storage.save(data, temporary.original_name, rule, upload_root)
-    on_commit(lambda: path.unlink(missing_ok=True))
+    stored = storage.save(data, temporary.original_name, rule, stored_place)
+    on_commit(partial(files.delete, temporary.name))
     return stored

@@ -100,7 +100,7 @@ def test_a_missing_file_and_a_forbidden_file_look_the_same(app, world):
 
 
 def test_a_row_whose_bytes_are_gone_is_404_not_500(app, world):
-    storage.path_of(world["attachment"], app.config["UPLOAD_FOLDER"]).unlink()
+    (Path(app.config["UPLOAD_FOLDER"]) / world["attachment"].stored_name).unlink()
     assert fetch(app, world["person"], f"/files/{world['attachment'].id}").status_code == 404
 
 
@@ -132,7 +132,7 @@ def test_a_file_opens_only_inside_our_pages_and_downloads_otherwise(app, world, 
 def test_bytes_are_kept_under_the_upload_folder_with_random_names_not_under_static(app, world):
     folder = Path(app.config["UPLOAD_FOLDER"])
     for stored in (world["attachment"], world["letter"]):
-        path = storage.path_of(stored, folder)
+        path = folder / stored.stored_name
         assert path.parent == folder and path.read_bytes() in (png(), pdf())
         assert stored.original_name not in path.name and len(path.name) == 32
         assert fetch(app, world["person"], f"/static/{path.name}").status_code == 404

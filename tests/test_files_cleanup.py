@@ -74,7 +74,7 @@ def folder(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
     kept = storage.save(pdf(), "保留.pdf", storage.ATTACHMENT, tmp_path)
     gone = storage.save(jpeg(), "丢失.jpg", storage.ATTACHMENT, tmp_path)
-    storage.path_of(gone, tmp_path).unlink()
+    (tmp_path / gone.stored_name).unlink()
     old, young = tmp_path / ("0" * 32), tmp_path / ("f" * 32)
     old.write_bytes(b"x" * 2048)
     young.write_bytes(b"y")
@@ -110,7 +110,7 @@ def test_check_files_fix_removes_the_orphans_and_never_a_row(app, folder):
 def test_check_files_on_a_clean_folder_exits_0(app, folder):
     root, kept, gone, old, young = folder
     old.unlink()
-    storage.path_of(gone, root).write_bytes(jpeg())
+    (root / gone.stored_name).write_bytes(jpeg())
     result = app.test_cli_runner().invoke(args=["check-files"])
     assert result.exit_code == 0, result.output
     assert "：0 个，共 0.0 MB。" in result.output and "缺失文件（数据库有记录、目录中没有）：0 个。" in result.output
