@@ -124,6 +124,10 @@ def create_app(overrides=None):
         PLATFORM_NAME="职称申报与评审管理服务平台",
         DOCUMENT_WATERMARK=os.environ.get("DOCUMENT_WATERMARK", ""),  # empty: the platform's name
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),  # for links printed on documents; empty: this request's
+        # the platform's key and self-signed certificate that sign the 电子证书 (flask create-signing-key)
+        SIGNING_KEY_FILE=os.environ.get("SIGNING_KEY_FILE", str(Path(app.instance_path) / "signing-key.pem")),
+        SIGNING_CERT_FILE=os.environ.get("SIGNING_CERT_FILE", str(Path(app.instance_path) / "signing-cert.pem")),
+        SIGNING_NAME=os.environ.get("SIGNING_NAME", ""),  # the name in that certificate; empty: the platform's
     )
     app.config.update(overrides or {})
     app.config.setdefault("UPLOAD_TEMP_FOLDER", os.environ.get("UPLOAD_TEMP_FOLDER")
@@ -267,6 +271,22 @@ def _register_commands(app):
         except AccountError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"管理员 {username} 已创建。")
+
+    @app.cli.command("create-signing-key")
+    @click.option("--force", is_flag=True, help="Replace an existing key (certificates signed before stay checkable "
+                                                 "only against the old certificate).")
+    def create_signing_key_cmd(force):
+        """Create once the platform's private key and self-signed certificate that sign the 电子证书."""
+        from services.certificates import create_signing_key, key_paths
+
+        key_path, cert_path = key_paths(app.config)
+        name = app.config["SIGNING_NAME"] or app.config["PLATFORM_NAME"]
+        try:
+            certificate = create_signing_key(key_path, cert_path, name, force=force)
+        except FileExistsError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"签名密钥已写入 {key_path}（仅属主可读），证书 {cert_path}：“{name}”，"
+                   f"有效期至 {certificate.not_valid_after_utc:%Y-%m-%d}。请与数据库一同备份密钥文件。")
 
     @app.cli.command("check-files")
     @click.option("--fix", is_flag=True, help="Remove the orphan files (the database is never changed).")

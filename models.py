@@ -209,6 +209,7 @@ class BatchKind(LabeledEnum):
     REVIEW_FORMS = ("review_forms", "全部评审表")
     COVERS = ("covers", "全部资料袋封面")
     ROSTER = ("roster", "花名册（xlsx）")
+    CERTIFICATES = ("certificates", "全部电子证书")  # issues those not yet issued; the result is a zip of them all
 
 
 class BatchState(LabeledEnum):
@@ -664,6 +665,12 @@ class Application(BaseModel):
         return (user.is_authenticated and user.organisation_id is not None and self.plan.has_interviews
                 and user.organisation_id == self.stage_organisation_id and user.role != Role.UNIT)
 
+    def can_issue_certificate(self, user):
+        """The committee office holding a confirmed pass (评审通过) issues its 电子证书, once."""
+        return (user.is_authenticated and user.role == Role.COMMITTEE_OFFICE and self.status == ApplicationStatus.PASSED
+                and user.organisation_id is not None and user.organisation_id == self.stage_organisation_id
+                and not Certificate.select().where(Certificate.application == self.id).exists())
+
     def can_review(self, user):
         """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
         return (user.is_authenticated and user.organisation_id is not None
@@ -731,7 +738,7 @@ class ReviewAction(BaseModel):
         "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
         "result_fail": "评审未通过", "forward": "推荐至高评委",
-        "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
+        "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用", "certificate": "电子证书已签发",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
     BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
@@ -881,10 +888,16 @@ class Certificate(BaseModel):
     issued_by = pw.ForeignKeyField(User, null=True, backref="+")
     revoked_on = pw.DateField(null=True)
     revoked_reason = pw.TextField(default="")
+    verify_token = pw.CharField(max_length=32, null=True)  # in the QR code's link beside the number (migration 014)
 
     @property
     def is_revoked(self):
         return self.revoked_on is not None
+
+    def can_download(self, user):
+        """The applicant, and whoever may open its application (the offices that handled it, the administrator)."""
+        return user.is_authenticated and applications_visible_to(user).where(
+            Application.id == self.application_id).exists()
 
 
 class IntegrityCase(BaseModel):
@@ -1026,6 +1039,18 @@ def fee_notices_visible_to(viewer):
     if viewer.role == Role.APPLICANT:
         return query.where(FeeNotice.application.in_(applications_visible_to(viewer).select(Application.id)))
     return query.where(FeeNotice.organisation == (viewer.organisation_id or 0))
+
+
+def certificates_visible_to(viewer):
+    """Certificates `viewer` may list: the applicant's own, those an office's accounts issued, all for the administrator."""
+    query = Certificate.select(Certificate, Application, User).join(Application).join(
+        User, on=(Application.applicant == User.id))
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(Application.applicant == viewer.id)
+    issuers = User.select(User.id).where(User.organisation == (viewer.organisation_id or 0))
+    return query.where(Certificate.issued_by.in_(issuers))
 
 
 def applications_using(stored):

@@ -11,6 +11,7 @@ def register_blueprints(app):
         admin,
         applicant,
         auth,
+        certificates,
         committee,
         documents,
         fees,
@@ -29,7 +30,8 @@ def register_blueprints(app):
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster,
+                   certificates):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

@@ -43,7 +43,8 @@ MENUS = {
     Role.COMMITTEE_OFFICE: [
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        ROSTER, MenuItem("推荐至高评委", "committee.forward"), FEES, FEE_LIST, NOTICES,
+        ROSTER, MenuItem("推荐至高评委", "committee.forward"), MenuItem("电子证书", "certificates.index"), FEES, FEE_LIST,
+        NOTICES,
     ],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
