@@ -15,10 +15,12 @@ from models import (
     ApplicationFile,
     ApplicationStatus,
     BatchKind,
+    Certificate,
     DocumentBatch,
     DocumentIssue,
     FeeNotice,
     Holiday,
+    Level,
     Notification,
     Organisation,
     Publicity,
@@ -31,7 +33,7 @@ from models import (
     User,
     now,
 )
-from services import fees, storage
+from services import certificates, fees, storage
 from services.idcard import check_char
 from tests.chain_world import filed, place, staff, submitted
 from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
@@ -78,6 +80,7 @@ PARAMETERS = {
     # a 评审表's number is public by design: printed on it and in its QR code; the check page names no one
     "document_number": Parameter("document", owned=False, missing="2000-000000-000000"),
     "holiday_id": Parameter("holiday", owned=False),
+    "certificate_number": Parameter("certificate", owned=False, missing="20260310000425"),
     "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
     "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
 }
@@ -127,6 +130,7 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         filed(plan, unit, first + 3, office, S.AT_COMMITTEE, Stage.COMMITTEE, f"{person['name']}丁"),
         filed(plan, unit, first + 4, office, S.RECOMMENDED, Stage.COMMITTEE, f"{person['name']}戊"),
         filed(plan, unit, first + 5, unit, S.UNIT_PASSED, Stage.UNIT, f"{person['name']}己"),
+        filed(plan, unit, first + 6, office, S.PASSED, Stage.COMMITTEE, f"{person['name']}庚"),
     ]
     publicity = Publicity.create(unit=unit, starts_on=date.today(), ends_on=date.today() + timedelta(days=7))
     place(later[-1], S.UNIT_PASSED, Stage.UNIT, unit, publicity=publicity)
@@ -142,8 +146,11 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
                            reference=fees.reference(construction.id, later[0].id), issued_on=date.today(),
                            due_on=date.today() + timedelta(days=14), payee=f"{unit_name}专用收款账户")
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
-    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office,
-                                 requested_by=make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office))
+    office_user = make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office)
+    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office, requested_by=office_user)
+    # its number is printed on it and typed by anyone; the page names no one without the QR link's token or the name
+    certificate = Certificate.create(application=later[-1], number=certificates.number_for(2026, 3, Level.MID, later[-1].id),
+                                     issued_on=date.today(), issued_by=office_user, verify_token=f"token-{first}")
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -159,6 +166,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         SmsMessage: [sms.id],
         FeeNotice: [fee.id],
         DocumentBatch: [batch.id],
+        Certificate: [certificate.id],
+        "certificate": [certificate.number],
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],
