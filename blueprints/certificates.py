@@ -67,8 +67,10 @@ def index():
     plan = _plan(request.args["plan"]) if request.args.get("plan") else None
     q = request.args.get("q", "").strip()[:40]
     plans = ReviewPlan.select().where(ReviewPlan.id.in_(passed_held_by(current_user).select(Application.plan)))
+    waiting_plans = plans.where(ReviewPlan.id.in_(awaiting_certificate(current_user).select(Application.plan)))
     return render_template("certificates/index.html", waiting=awaiting_certificate(current_user, plan)
                            .order_by(Application.id), plan=plan, plans=plans.order_by(ReviewPlan.id.desc()),
+                           waiting_plans=waiting_plans.order_by(ReviewPlan.id.desc()),
                            page=paginate(_issued(q), request.args.get("page")), q=q)
 
 

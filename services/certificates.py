@@ -17,9 +17,11 @@ The signing identity is a private key and a self-signed X.509 certificate made o
 in the instance folder (SIGNING_KEY_FILE, SIGNING_CERT_FILE); the signature covers the whole file, so any change
 shows as a broken signature in a PDF reader and here.
 """
+import asyncio
 import io
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,6 +165,17 @@ def verify_url(number, token):
     return documents.public_url("certificates.verify", certificate_number=number, token=token)
 
 
+def _run(coroutine):
+    """Run one of pyhanko's coroutines to its end; where this thread already runs an event loop (which asyncio.run
+    refuses), in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def sign(content, number, pdf_signer):
     """`content` signed by the platform (PAdES baseline B, SHA-256), the reason naming the certificate's number."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -172,7 +185,7 @@ def sign(content, number, pdf_signer):
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES,
                                         reason=f"{DOCUMENT_TITLE} {number}", name=current_app.config["PLATFORM_NAME"])
-    return signers.sign_pdf(writer, meta, signer=pdf_signer).getvalue()
+    return _run(signers.async_sign_pdf(writer, meta, signer=pdf_signer)).getvalue()
 
 
 def signed_pdf(application, number, token, issued_on, pdf_signer):
@@ -197,7 +210,7 @@ def check_signature(data, trusted):
     """Is `data` a PDF signed by the platform's certificate `trusted`, unchanged since (the signature covering the
     whole file)? pyhanko's validator decides."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -206,7 +219,8 @@ def check_signature(data, trusted):
         if not signatures:
             return SignatureCheck(False, "文件中没有数字签名：不是本平台签发的电子证书原件。")
         embedded = signatures[-1]
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[trusted], allow_fetching=False))
+        status = _run(async_validate_pdf_signature(embedded, ValidationContext(trust_roots=[trusted],
+                                                                               allow_fetching=False)))
     except Exception as error:  # noqa: BLE001 - whatever an altered PDF makes the parser or validator raise: invalid
         return SignatureCheck(False, f"签名无法验证（{type(error).__name__}）：文件已损坏或被改动。")
     if not (status.intact and status.valid):

@@ -19,7 +19,7 @@ from models import (
 )
 from services import certificates, storage
 from tests.chain_world import as_user, place, staff, submitted
-from tests.conftest import ID_MALE, login
+from tests.conftest import ID_MALE
 
 MEETING = date(2026, 11, 20)
 

@@ -44,6 +44,7 @@ from tests.wizard_world import (
     step_url,
     upload_photo,
 )
+from workflow import issue_certificate
 
 BIG = str(2**63)
 # Every field gets each of CORE; the rest take turns, one per field (a form of a few fields meets them all).
@@ -62,7 +63,7 @@ MAX_PAGES = 60  # per role
 
 
 @pytest.fixture
-def clients(app, client):
+def clients(app, client, signing_key):
     """A record of every kind a route can name, and a client logged in as each role (None: anonymous)."""
     application, applicant = submitted(client)
     plan, unit = application.plan, application.unit
@@ -80,6 +81,10 @@ def clients(app, client):
     plan.has_interviews = True  # so the committee office, which holds one, is offered to mark a 面试对象
     plan.save()
     filed(plan, unit, 10, office, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)  # on the 花名册
+    certified, waiting = (place(filed(plan, unit, n, office), ApplicationStatus.PASSED, Stage.COMMITTEE, office,
+                                meeting_date=date.today(), photo=application.photo) for n in (11, 12))
+    with app.test_request_context():  # an issued 电子证书 (its public page and photo) and one still to issue
+        issue_certificate(certified, users[Role.COMMITTEE_OFFICE])
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments
