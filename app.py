@@ -215,6 +215,21 @@ def _register_error_pages(app):
         return render_template("error.html", code=400, message="页面已过期或来源无效（CSRF 校验失败），请刷新页面后重试。"), 400
 
 
+def _seed_demo_certificate(app):
+    """The demo 电子证书 (李证书's, issued by pwh_yuecheng), its QR code on PUBLIC_BASE_URL or `make run`'s address."""
+    from services.demo import DEMO_CERTIFIED_NAME, seed_demo_pass
+    from workflow import WorkflowError, issue_certificate
+
+    office = User.get(User.username == "pwh_yuecheng")
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000"):
+        try:
+            certificate = issue_certificate(seed_demo_pass(app.config["UPLOAD_FOLDER"]), office)
+        except WorkflowError as error:
+            click.echo(f"未签发演示电子证书：{error}")
+            return
+    click.echo(f"演示电子证书：编号 {certificate.number}，姓名 {DEMO_CERTIFIED_NAME}")
+
+
 def _register_commands(app):
     @app.cli.command("db-upgrade")
     def db_upgrade():
@@ -256,6 +271,7 @@ def _register_commands(app):
             return
         for user in seed_demo():
             click.echo(f"演示账号 {user.username}（{user.role.label}）")
+        _seed_demo_certificate(app)
 
     @app.cli.command("create-admin")
     @click.option("--username", prompt="管理员登录名")

@@ -302,3 +302,16 @@ def test_the_batch_issues_each_certificate_once_even_when_run_twice(app, client,
     again = client.post("/certificates/batches", data={"plan": application.plan_id}, follow_redirects=True)
     assert "没有待签发电子证书" in again.get_data(as_text=True)
     assert Application.get_by_id(application.id).status == ApplicationStatus.PASSED
+
+
+def test_the_demo_data_has_a_certificate_a_visitor_can_verify(app, client, signing_key):
+    from services.demo import DEMO_CERTIFIED_NAME
+
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    certificate = Certificate.get()
+    assert f"演示电子证书：编号 {certificate.number}，姓名 {DEMO_CERTIFIED_NAME}" in output
+    assert certificate.issued_by.username == "pwh_yuecheng"
+    body = client.post("/verify/certificates", data={"number": certificate.number, "name": DEMO_CERTIFIED_NAME}
+                       ).get_data(as_text=True)
+    assert "这是本平台签发的有效电子证书。" in body
+    assert certificates.check_signature(issued_pdf(app, certificate), certificates.platform_certificate(app.config)).valid
