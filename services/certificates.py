@@ -78,7 +78,7 @@ def key_paths(config):
     return Path(config["SIGNING_KEY_FILE"]), Path(config["SIGNING_CERT_FILE"])
 
 
-def create_signing_key(key_path, cert_path, name, force=False, today=None):
+def create_signing_key(key_path, cert_path, name, force=False):
     """Write a new EC P-256 private key (owner-only) and a self-signed certificate naming `name`; refuses to
     overwrite unless `force`. Returns the certificate."""
     existing = [str(p) for p in (key_path, cert_path) if p.exists()]
@@ -88,7 +88,7 @@ def create_signing_key(key_path, cert_path, name, force=False, today=None):
     subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
                          x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    start = today or datetime.now(UTC)
+    start = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(start - timedelta(days=1))

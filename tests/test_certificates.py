@@ -169,11 +169,9 @@ def test_one_changed_byte_breaks_the_signature(app, client, signing_key):
 def test_a_signature_by_another_key_is_not_the_platforms(app, client, signing_key, tmp_path):
     application, _, office = passed(client)
     issue(client, office, application)
-    stranger = certificates.create_signing_key(tmp_path / "k.pem", tmp_path / "c.pem", "别的平台")
-    from pyhanko.keys import load_cert_from_pemder
-
-    del stranger
-    check = certificates.check_signature(issued_pdf(app, Certificate.get()), load_cert_from_pemder(str(tmp_path / "c.pem")))
+    certificates.create_signing_key(tmp_path / "k.pem", tmp_path / "c.pem", "别的平台")
+    stranger = {"SIGNING_KEY_FILE": tmp_path / "k.pem", "SIGNING_CERT_FILE": tmp_path / "c.pem"}
+    check = certificates.check_signature(issued_pdf(app, Certificate.get()), certificates.platform_certificate(stranger))
     assert not check.valid and "不是本平台" in check.summary
 
 
