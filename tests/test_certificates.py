@@ -313,3 +313,16 @@ def test_the_demo_data_has_a_certificate_a_visitor_can_verify(app, client, signi
                        ).get_data(as_text=True)
     assert "这是本平台签发的有效电子证书。" in body
     assert certificates.check_signature(issued_pdf(app, certificate), certificates.platform_certificate(app.config)).valid
+
+
+def test_the_roster_batches_do_not_issue_certificates(client):
+    from models import DocumentBatch
+
+    application, _, office = passed(client)
+    as_user(client, office)
+    page = client.get(f"/roster/?plan={application.plan_id}").get_data(as_text=True)
+    assert "全部电子证书" not in page
+    refused = client.post("/roster/batches", data={"plan": application.plan_id, "kind": "certificates"},
+                          follow_redirects=True)
+    assert "请选择要生成的材料" in refused.get_data(as_text=True)
+    assert not DocumentBatch.select().exists() and not Certificate.select().exists()
