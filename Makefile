@@ -39,8 +39,12 @@ instance/secret_key:
 	mkdir -p instance
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
+# The platform's key and self-signed certificate that sign the 电子证书: made once, never overwritten.
+instance/signing-key.pem: | $(VENV)/.installed instance/secret_key
+	SECRET_KEY_FILE=instance/secret_key $(FLASK) create-signing-key
+
 # Migrate, load reference data, and demo accounts only when the database has no users yet.
-db: $(VENV)/.installed instance/secret_key
+db: $(VENV)/.installed instance/secret_key instance/signing-key.pem
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) db-upgrade
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-reference
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-demo --if-empty

@@ -125,6 +125,10 @@ def create_app(overrides=None):
         PLATFORM_NAME="职称申报与评审管理服务平台",
         DOCUMENT_WATERMARK=os.environ.get("DOCUMENT_WATERMARK", ""),  # empty: the platform's name
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),  # for links printed on documents; empty: this request's
+        # the platform's key and self-signed certificate that sign the 电子证书 (flask create-signing-key)
+        SIGNING_KEY_FILE=os.environ.get("SIGNING_KEY_FILE", str(Path(app.instance_path) / "signing-key.pem")),
+        SIGNING_CERT_FILE=os.environ.get("SIGNING_CERT_FILE", str(Path(app.instance_path) / "signing-cert.pem")),
+        SIGNING_NAME=os.environ.get("SIGNING_NAME", ""),  # the name in that certificate; empty: the platform's
     )
     app.config.update(overrides or {})
     app.config.setdefault("UPLOAD_TEMP_FOLDER", os.environ.get("UPLOAD_TEMP_FOLDER")
@@ -220,6 +224,20 @@ def _refuse_with_object_storage(app, command):
         raise click.ClickException(
             f"设置了 STORAGE_URL（对象存储）时不能用 {command}：它只备份 / 恢复本机的上传文件目录。请用 PostgreSQL 的备份"
             "（pg_dump、流复制副本）和对象存储自身的版本控制或跨地域复制，见 README“多台服务器”。")
+def _seed_demo_certificate(app):
+    """The demo 电子证书 (李证书's, issued by pwh_yuecheng), its QR code on PUBLIC_BASE_URL or `make run`'s address."""
+    from services import storage
+    from services.demo import DEMO_CERTIFIED_NAME, seed_demo_pass
+    from workflow import WorkflowError, issue_certificate
+
+    office = User.get(User.username == "pwh_yuecheng")
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000"):
+        try:
+            certificate = issue_certificate(seed_demo_pass(storage.location(app.config)), office)
+        except WorkflowError as error:
+            click.echo(f"未签发演示电子证书：{error}")
+            return
+    click.echo(f"演示电子证书：编号 {certificate.number}，姓名 {DEMO_CERTIFIED_NAME}")
 
 
 def _register_commands(app):
@@ -263,6 +281,7 @@ def _register_commands(app):
             return
         for user in seed_demo():
             click.echo(f"演示账号 {user.username}（{user.role.label}）")
+        _seed_demo_certificate(app)
 
     @app.cli.command("create-admin")
     @click.option("--username", prompt="管理员登录名")
@@ -278,6 +297,22 @@ def _register_commands(app):
         except AccountError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"管理员 {username} 已创建。")
+
+    @app.cli.command("create-signing-key")
+    @click.option("--force", is_flag=True, help="Replace an existing key (certificates signed before stay checkable "
+                                                 "only against the old certificate).")
+    def create_signing_key_cmd(force):
+        """Create once the platform's private key and self-signed certificate that sign the 电子证书."""
+        from services.certificates import create_signing_key, key_paths
+
+        key_path, cert_path = key_paths(app.config)
+        name = app.config["SIGNING_NAME"] or app.config["PLATFORM_NAME"]
+        try:
+            certificate = create_signing_key(key_path, cert_path, name, force=force)
+        except FileExistsError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"签名密钥已写入 {key_path}（仅属主可读），证书 {cert_path}：“{name}”，"
+                   f"有效期至 {certificate.not_valid_after_utc:%Y-%m-%d}。请与数据库一同备份密钥文件。")
 
     @app.cli.command("check-files")
     @click.option("--fix", is_flag=True, help="Remove the orphan files (the database is never changed).")

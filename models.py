@@ -209,6 +209,7 @@ class BatchKind(LabeledEnum):
     REVIEW_FORMS = ("review_forms", "全部评审表")
     COVERS = ("covers", "全部资料袋封面")
     ROSTER = ("roster", "花名册（xlsx）")
+    CERTIFICATES = ("certificates", "全部电子证书")  # issues those not yet issued; the result is a zip of them all
 
 
 class BatchState(LabeledEnum):
@@ -717,6 +718,12 @@ class Application(BaseModel):
                 and not Recheck.select().where((Recheck.application == self.id)
                                                & (Recheck.publicity == publicity.id)).exists())
 
+    def can_issue_certificate(self, user):
+        """The committee office holding a confirmed pass (评审通过) issues its 电子证书, once."""
+        return (user.is_authenticated and user.role == Role.COMMITTEE_OFFICE and self.status == ApplicationStatus.PASSED
+                and user.organisation_id is not None and user.organisation_id == self.stage_organisation_id
+                and not Certificate.select().where(Certificate.application == self.id).exists())
+
     def can_review(self, user):
         """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
         return (user.is_authenticated and user.organisation_id is not None
@@ -787,6 +794,7 @@ class ReviewAction(BaseModel):
         "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
         "result_publicity": "评审结果公示", "result_notice": "告知评审结果", "objection_upheld": "异议成立",
         "recheck": "申请复查", "recheck_maintained": "复查：维持原结果", "re_review": "复查：重新评审",
+        "certificate": "电子证书已签发",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).
     BUREAU_LABELS = {"pass": "审查通过", "return": "退回修改", "refuse": "审查不通过"}
@@ -936,10 +944,16 @@ class Certificate(BaseModel):
     issued_by = pw.ForeignKeyField(User, null=True, backref="+")
     revoked_on = pw.DateField(null=True)
     revoked_reason = pw.TextField(default="")
+    verify_token = pw.CharField(max_length=32, null=True)  # in the QR code's link beside the number (migration 014)
 
     @property
     def is_revoked(self):
         return self.revoked_on is not None
+
+    def can_download(self, user):
+        """The applicant, and whoever may open its application (the offices that handled it, the administrator)."""
+        return user.is_authenticated and applications_visible_to(user).where(
+            Application.id == self.application_id).exists()
 
 
 class IntegrityCase(BaseModel):
@@ -1144,6 +1158,18 @@ def fee_notices_visible_to(viewer):
     if viewer.role == Role.APPLICANT:
         return query.where(FeeNotice.application.in_(applications_visible_to(viewer).select(Application.id)))
     return query.where(FeeNotice.organisation == (viewer.organisation_id or 0))
+
+
+def certificates_visible_to(viewer):
+    """Certificates `viewer` may list: the applicant's own, those an office's accounts issued, all for the administrator."""
+    query = Certificate.select(Certificate, Application, User).join(Application).join(
+        User, on=(Application.applicant == User.id))
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(Application.applicant == viewer.id)
+    issuers = User.select(User.id).where(User.organisation == (viewer.organisation_id or 0))
+    return query.where(Certificate.issued_by.in_(issuers))
 
 
 def applications_using(stored):

@@ -2,7 +2,8 @@
 
 Storage: SQLite in the instance folder by default (HUEY_DB overrides the file), Redis when REDIS_URL is set. The
 worker is `huey_consumer tasks.huey` (`make run` starts it beside gunicorn). A job takes ids, records its progress
-in its DocumentBatch row, and may run again after a restart: a rerun regenerates the whole result.
+in its DocumentBatch row, and may run again after a restart: a rerun regenerates the whole result (a certificate
+already issued is taken as it is, never issued twice).
 """
 import io
 import logging
@@ -15,7 +16,7 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-from models import BatchKind, BatchState, DocumentBatch, db, now
+from models import Application, BatchKind, BatchState, DocumentBatch, db, now
 from services import audit, documents, exports, roster, storage
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,22 @@ def _context():
     return _worker_app.app_context()
 
 
-def _parts(batch, applications):
+def _certificate_parts(batch):
+    """Each confirmed pass of the plan the office holds: its certificate, issued now unless it already was."""
+    from workflow.certificates import certificate_pdf, passed_held_by
+
+    def make(application):
+        with current_app.test_request_context(base_url=batch.site or None):  # the QR code's and the notice's links
+            return certificate_pdf(application, batch.requested_by)
+    return [(f"{a.id:06d}_{a.applicant.real_name}.pdf", partial(make, a))
+            for a in passed_held_by(batch.requested_by, batch.plan).order_by(Application.id)]
+
+
+def _parts(batch):
     """(file name, function making its bytes) for each part of the batch, in roster order."""
+    if batch.kind == BatchKind.CERTIFICATES:
+        return _certificate_parts(batch)
+    applications = roster.applications_for(batch.requested_by, batch.plan)
     if batch.kind == BatchKind.ROSTER:
         title = roster.title_of(batch.plan, batch.requested_by)
         return [(f"{title}.xlsx", partial(roster.xlsx, title, applications))]
@@ -91,8 +106,7 @@ def run_batch(batch_id):
     _update(batch, state=BatchState.RUNNING, started_at=now(), finished_at=None, done=0, total=0, error="")
     current = "准备名单"
     try:
-        applications = roster.applications_for(batch.requested_by, batch.plan)
-        parts = _parts(batch, applications)
+        parts = _parts(batch)
         _update(batch, total=len(parts))
         named = []
         for done, (name, make) in enumerate(parts, 1):

@@ -11,6 +11,7 @@ def register_blueprints(app):
         admin,
         applicant,
         auth,
+        certificates,
         committee,
         documents,
         fees,
@@ -32,7 +33,7 @@ def register_blueprints(app):
     from services.notifications import unread_count
 
     for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster,
-                   results, integrity):
+                   results, integrity, certificates):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

@@ -45,7 +45,8 @@ MENUS = {
         HOME, MenuItem("评审对象", "committee.queue"),
         MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
         ROSTER, MenuItem("推荐至高评委", "committee.forward"), MenuItem("评审结果公示", "results.publicity_list"),
-        MenuItem("异议处理", "results.objections"), MenuItem("复查申请", "results.rechecks"), INTEGRITY, FEES, FEE_LIST,
+        MenuItem("异议处理", "results.objections"), MenuItem("复查申请", "results.rechecks"),
+        MenuItem("电子证书", "certificates.index"), INTEGRITY, FEES, FEE_LIST,
         NOTICES,
     ],
     Role.ADMIN: [

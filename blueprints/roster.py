@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from app import htmx
 from blueprints import role_required
-from models import Application, BatchKind, DocumentBatch, ReviewPlan, applications_visible_to
+from models import Application, DocumentBatch, ReviewPlan, applications_visible_to
 from services import exports, roster, storage
 from services.pagination import paginate_list
 from services.values import whole_number
 from workflow import WorkflowError, start_batch
-from workflow.documents import BATCH_ROLES
+from workflow.documents import BATCH_ROLES, ROSTER_KINDS
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 viewers_only = role_required(*roster.ROLES)
@@ -42,7 +42,7 @@ def index():
                    .order_by(DocumentBatch.id.desc()).limit(10))
     return render_template("roster/index.html", plans=_plans(), plan=plan, page=page, q=q, columns=roster.COLUMNS,
                            title=roster.title_of(plan, current_user) if plan else "评委会评审对象花名册",
-                           batches=batches, kinds=BatchKind, can_batch=current_user.role in BATCH_ROLES)
+                           batches=batches, kinds=ROSTER_KINDS, can_batch=current_user.role in BATCH_ROLES)
 
 
 @bp.route("/<int:plan_id>/print")
@@ -69,7 +69,7 @@ def export(plan_id):
 @role_required(*BATCH_ROLES)
 def start():
     plan = _plan(request.form.get("plan"))
-    kind = next((k for k in BatchKind if k.value == request.form.get("kind")), None)
+    kind = next((k for k in ROSTER_KINDS if k.value == request.form.get("kind")), None)
     try:
         if kind is None:
             raise WorkflowError("请选择要生成的材料。")

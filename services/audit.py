@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "application.publicity": "资格公示", "application.send": "报送", "application.recommend": "审核推荐",
     "application.result_pass": "评审通过", "application.result_fail": "评审未通过",
     "application.forward": "推荐至高评委", "application.interview": "标记面试对象", "document.issue": "下载评审表",
+    "certificate.issue": "签发电子证书",
     "batch.start": "批量生成材料", "batch.done": "批量材料生成完成", "batch.fail": "批量材料生成失败",
     "application.result_publicity": "评审结果公示", "application.result_notice": "告知评审结果",
     "application.objection_upheld": "异议成立，评审未通过", "application.recheck": "申请复查",

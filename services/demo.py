@@ -1,5 +1,8 @@
 """Demo accounts for `make run`: one per role, all with the password DEMO_PASSWORD (listed in the README)."""
+import io
 from datetime import date, timedelta
+
+from PIL import Image, ImageDraw
 
 from models import (
     Achievement,
@@ -23,11 +26,12 @@ from models import (
     Role,
     Stage,
     TitleRecord,
+    User,
     now,
 )
-from services import snapshot
+from services import snapshot, storage
 from services.accounts import create_account, register_applicant
-from services.idcard import check_char
+from services.idcard import check_char, parse
 from services.txn import atomic
 from services.workdays import publicity_end_date
 
@@ -37,6 +41,9 @@ DEMO_UNIT = "绍兴示范建设集团有限公司"
 DEMO_ID_NUMBER = "330602198506150013"
 DEMO_CREDIT_CODE = "91330602MA2D5E7K1B"  # valid GB 32100 check character, invented
 DEMO_SENIOR_PLAN = "2020年度建设工程专业高级工程师职务任职资格评审工作计划"
+# Someone whose 中级 result 越城区中评委 confirmed, to issue and verify a 电子证书 with (not an account one logs in to).
+DEMO_CERTIFIED_NAME = "李证书"
+DEMO_CERTIFIED_ID_NUMBER = "330602198803120021"
 
 
 def open_demo_plans(today=None):
@@ -126,3 +133,35 @@ def publish_demo_results(unit, officer, today=None):
                             action="result_publicity" if passed else "result_notice",
                             reason=f"公示期 {starts_on} 至 {ends_on}")
     return publicity
+def _portrait():
+    """A 证件照-like drawing: a dark head and shoulders on white, as JPEG."""
+    image = Image.new("RGB", (300, 400), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((90, 48, 210, 240), fill=(40, 30, 30))
+    draw.rectangle((24, 280, 276, 400), fill=(40, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def seed_demo_pass(upload_root):
+    """李证书's confirmed pass (评审通过) of the 越城区中评委's plan, held by its office: the demo certificate's."""
+    office = Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
+                              & (Organisation.committee == Committee.get(Committee.number == 3)))
+    plan = (ReviewPlan.select().join(PlanCommittee).where((PlanCommittee.committee == office.committee_id)
+                                                          & (ReviewPlan.level == Level.MID)).get())
+    person = parse(DEMO_CERTIFIED_ID_NUMBER)
+    with atomic():
+        unit = Organisation.get((Organisation.kind == Role.UNIT) & (Organisation.name == DEMO_UNIT))
+        holder = User.create(username=f"demo-{person.number}", password_hash="!", role=Role.APPLICANT,
+                             real_name=DEMO_CERTIFIED_NAME, id_number=person.number, gender=person.gender,
+                             birth_date=person.birth_date, organisation=unit, is_enabled=False)
+        photo = storage.store(_portrait(), "证件照.jpg", storage.JPEG, upload_root, holder)
+        application = Application.create(
+            applicant=holder, plan=plan, unit=unit, photo=photo, submitted_at=now(), stage=Stage.COMMITTEE,
+            stage_organisation=office, stage_since=now(), status=ApplicationStatus.PASSED, committee=office.committee,
+            profession=plan.profession_links[0].profession, application_type=ApplicationType.NORMAL,
+            meeting_date=date.today() - timedelta(days=10))
+        application.snapshot = snapshot.dumps(application)
+        application.save()
+    return application

@@ -58,9 +58,8 @@ def opinions(application):
     return [(stage, latest.get(stage.value)) for stage in stamping_stages(application)]
 
 
-def _photo_uri(data):
-    photo = data.get("photo")
-    stored = StoredFile.get_or_none(StoredFile.id == photo["id"]) if photo else None
+def image_uri(stored):
+    """A stored image (the 证件照) as a data: URI for a PDF template, or None when there is none or its file is gone."""
     if stored is None:
         return None
     data = storage.read(stored, storage.location(current_app.config))
@@ -69,18 +68,27 @@ def _photo_uri(data):
     return f"data:{stored.content_type};base64," + base64.b64encode(data).decode()
 
 
-def verify_url(number):
-    """The public check page of a document number: under PUBLIC_BASE_URL, else this request's address."""
+def _snapshot_photo(data):
+    photo = data.get("photo")
+    return image_uri(StoredFile.get_or_none(StoredFile.id == photo["id"]) if photo else None)
+
+
+def public_url(endpoint, **values):
+    """The address of a public page printed on a document: under PUBLIC_BASE_URL, else this request's address."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        path = current_app.url_map.bind("").build("documents.verify", {"document_number": number})
-        return base.rstrip("/") + path
+        return base.rstrip("/") + current_app.url_map.bind("").build(endpoint, values)  # unknown values: the query
     if not has_request_context():
-        raise RuntimeError("在后台生成评审表须设置 PUBLIC_BASE_URL（二维码中核验地址的前缀）。")
-    return url_for("documents.verify", document_number=number, _external=True)
+        raise RuntimeError("在后台生成文档须设置 PUBLIC_BASE_URL（二维码中核验地址的前缀）。")
+    return url_for(endpoint, _external=True, **values)
 
 
-def _qr_uri(url):
+def verify_url(number):
+    """The public check page of a document number."""
+    return public_url("documents.verify", document_number=number)
+
+
+def qr_uri(url):
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="png", scale=4, border=2)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
@@ -155,8 +163,8 @@ def review_form_context(application, issue=None):
     return {
         "data": data, "applicant": data.get("applicant", {}), "info": info, "number": number,
         "types": [(kind.label, kind.label == info.get("application_type")) for kind in ApplicationType],
-        "photo": _photo_uri(data), "opinions": opinions(application), "copies": copies(application),
-        "qr": _qr_uri(verify_url(number)) if issue else None, "title": DOCUMENT_TITLE,
+        "photo": _snapshot_photo(data), "opinions": opinions(application), "copies": copies(application),
+        "qr": qr_uri(verify_url(number)) if issue else None, "title": DOCUMENT_TITLE,
         "qualification": f"{application.plan.level.title_name}（{info.get('profession', '')}）",
         "self_items": self_evaluation_items(application, info.get("self_evaluation") or {}),
         "statement_lines": wrap_lines(info.get("statement")),

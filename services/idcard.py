@@ -5,7 +5,6 @@ from datetime import date
 
 from models import Gender
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # 省级行政区划代码 (GB/T 2260): the first two digits.
 PROVINCE_CODES = {
@@ -27,8 +26,10 @@ class IdNumber:
     gender: Gender
 
 
-def check_char(first17):
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+def check_char(digits):
+    """ISO 7064 MOD 11-2 check character of a string of digits: the 18th of a 身份证号 (its weights 7, 9, 10, 5 …
+    are 2^17, 2^16 … mod 11), the last of a 证书编号 (services/certificates)."""
+    return CHECK_CHARS[sum(int(d) * pow(2, len(digits) - i, 11) for i, d in enumerate(digits)) % 11]
 
 
 def parse(raw, today=None):

@@ -58,6 +58,6 @@ def render(html):
     return out.getvalue()
 
 
-def from_template(name, **context):
+def from_template(name, /, **context):
     """PDF bytes of a template under templates/documents/; no request needed (background jobs render too)."""
     return render(current_app.jinja_env.get_template(f"documents/{name}").render(**context))

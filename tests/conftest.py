@@ -54,6 +54,9 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "SMS_LOG": str(instance / "sms.log"),
+        # the platform's signing key of the tests: absent until a test asks for `signing_key`
+        "SIGNING_KEY_FILE": str(instance / "signing-key.pem"),
+        "SIGNING_CERT_FILE": str(instance / "signing-cert.pem"),
     })
     tasks.huey.immediate = True
     db.connect(reuse_if_open=True)
@@ -86,6 +89,17 @@ def data(app):
     seed_reference()
     yield
     db.connect(reuse_if_open=True)
+
+
+@pytest.fixture
+def signing_key(app):
+    """The platform's signing key and certificate in the tests' instance folder, made once."""
+    from services.certificates import create_signing_key, key_paths
+
+    key_path, cert_path = key_paths(app.config)
+    if not cert_path.is_file():
+        create_signing_key(key_path, cert_path, "测试职称平台")
+    return cert_path
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ from tests.wizard_world import (
     step_url,
     upload_photo,
 )
+from workflow import issue_certificate
 
 BIG = str(2**63)
 # Every field gets each of CORE; the rest take turns, one per field (a form of a few fields meets them all).
@@ -62,11 +63,11 @@ PATH_VALUES = {"int": [BIG, str(2**31), "9" * 5000],
 QUERY_NAMES = ("page", "q", "publicity", "status", "role", "region", "year", "level", "kind", "unread", "stage", "type", "next",
                "starts_on", "back", "committee", "profession")
 SKIPPED = {"static", "htmx_js", "auth.logout"}  # files, and the one link that would end the crawl
-MAX_PAGES = 80  # per role (the committee office has grown: results 公示, objections, 复查, 诚信档案)
+MAX_PAGES = 80  # per role (the committee office has grown: results 公示, objections, 复查, 电子证书, 诚信档案)
 
 
 @pytest.fixture
-def clients(app, client):
+def clients(app, client, signing_key):
     """A record of every kind a route can name, and a client logged in as each role (None: anonymous)."""
     application, applicant = submitted(client)
     plan, unit = application.plan, application.unit
@@ -86,6 +87,10 @@ def clients(app, client):
     filed(plan, unit, 10, office, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)  # on the 花名册
     listed, told, waiting = (decided(plan, unit, number, office, passed=passed)
                              for number, passed in ((11, True), (12, False), (13, True)))
+    certified, _ = (place(filed(plan, unit, n, office), ApplicationStatus.PASSED, Stage.COMMITTEE, office,
+                          meeting_date=date.today(), photo=application.photo) for n in (14, 15))
+    with app.test_request_context():  # an issued 电子证书 (its public page and photo) and one still to issue
+        issue_certificate(certified, users[Role.COMMITTEE_OFFICE])
     achievement(applicant)
     TitleRecord.create(user=applicant, name="工程师", profession="建筑施工", obtained_on=date(2015, 12, 1))
     draft = start(as_user(client, applicant), open_plan(3, Level.SENIOR))  # every step, its score and attachments

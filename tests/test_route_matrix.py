@@ -15,10 +15,12 @@ from models import (
     ApplicationFile,
     ApplicationStatus,
     BatchKind,
+    Certificate,
     DocumentBatch,
     DocumentIssue,
     FeeNotice,
     Holiday,
+    Level,
     Notification,
     Objection,
     Organisation,
@@ -34,7 +36,7 @@ from models import (
     User,
     now,
 )
-from services import fees, storage
+from services import certificates, fees, storage
 from services.idcard import check_char
 from tests.chain_world import filed, place, staff, submitted
 from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
@@ -84,6 +86,7 @@ PARAMETERS = {
     # a 评审表's number is public by design: printed on it and in its QR code; the check page names no one
     "document_number": Parameter("document", owned=False, missing="2000-000000-000000"),
     "holiday_id": Parameter("holiday", owned=False),
+    "certificate_number": Parameter("certificate", owned=False, missing="20260310000425"),
     "number": Parameter(values=list(range(1, 8)), owned=False, missing=None),
     "level": Parameter(values=["mid", "senior"], owned=False, missing=None),
 }
@@ -136,6 +139,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     ]
     publicity = Publicity.create(unit=unit, starts_on=date.today(), ends_on=date.today() + timedelta(days=7))
     place(later[-1], S.UNIT_PASSED, Stage.UNIT, unit, publicity=publicity)
+    passed = filed(plan, unit, first + 10, office, S.PASSED, Stage.COMMITTEE, f"{person['name']}癸")
+    later.append(passed)
     # a results 公示 that has ended (the public page lists past ones by plan, not by name), with an objection to its
     # listed name and a 复查 of the failed one
     results = ResultPublicity.create(plan=plan, office=office, starts_on=date.today() - timedelta(days=20),
@@ -159,8 +164,11 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
                            reference=fees.reference(construction.id, later[0].id), issued_on=date.today(),
                            due_on=date.today() + timedelta(days=14), payee=f"{unit_name}专用收款账户")
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
-    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office,
-                                 requested_by=make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office))
+    office_user = make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office)
+    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office, requested_by=office_user)
+    # its number is printed on it and typed by anyone; the page names no one without the QR link's token or the name
+    certificate = Certificate.create(application=passed, number=certificates.number_for(2026, 3, Level.MID, passed.id),
+                                     issued_on=date.today(), issued_by=office_user, verify_token=f"token-{first}")
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -177,6 +185,8 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         FeeNotice: [fee.id],
         DocumentBatch: [batch.id],
         ResultPublicity: [results.id], Objection: [objection.id], Recheck: [recheck.id],
+        Certificate: [certificate.id],
+        "certificate": [certificate.number],
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],

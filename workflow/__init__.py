@@ -46,6 +46,7 @@ from workflow.applications import (  # noqa: E402
     start_application,
     submit_application,
 )
+from workflow.certificates import issue_certificate, start_certificate_batch  # noqa: E402
 from workflow.documents import issue_review_form, mark_interview_candidate, start_batch  # noqa: E402, F401
 from workflow.fees import set_fee  # noqa: E402
 from workflow.integrity import CaseError, record_case  # noqa: E402
@@ -71,9 +72,10 @@ from workflow.units import approve_unit, correct_unit, refuse_unit, register_uni
 
 __all__ = [
     "APPLICATION_CHANGED", "CHANGED", "PLEDGE_LINK_MINUTES", "CaseError", "IncompleteStep", "WorkflowError",
-    "answer_recheck", "approve_unit", "ask_recheck", "attach_file", "confirm_results", "decide_objection",
-    "lodge_objection", "publish_results", "record_case", "correct_unit", "detach_file", "forward_to_senior", "new_pledge_link", "pass_achievements",
+    "answer_recheck", "approve_unit", "ask_recheck", "attach_file", "confirm_results", "correct_unit", "decide_objection",
+    "detach_file", "forward_to_senior", "issue_certificate", "lodge_objection", "new_pledge_link", "pass_achievements",
+    "publish_results", "record_case",
     "pledge_by_token", "recommend", "record_result", "refuse_unit", "register_unit", "review", "review_achievement",
     "review_many", "save_achievement", "save_draft", "save_plan", "select_achievements", "send_publicity",
-    "set_fee", "sign_pledge", "start_application", "start_batch", "start_publicity", "submit_application", "submit_unit",
+    "set_fee", "sign_pledge", "start_application", "start_batch", "start_certificate_batch", "start_publicity", "submit_application", "submit_unit",
 ]

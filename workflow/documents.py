@@ -41,19 +41,27 @@ def mark_interview_candidate(application, actor, candidate, ip=""):
 
 
 BATCH_ROLES = (Role.COMMITTEE_OFFICE, Role.HR_BUREAU)
+ROSTER_KINDS = (BatchKind.REVIEW_FORMS, BatchKind.COVERS, BatchKind.ROSTER)  # certificates: workflow/certificates
 
 
 def start_batch(actor, plan, kind, as_zip=False, site="", ip=""):
     """Queue the making of `kind` for every application of the plan's roster `actor` sees; returns the batch."""
     if actor.role not in BATCH_ROLES:
         raise WorkflowError("只有评委会办公室和人力社保部门可以批量生成材料。")
+    if kind not in ROSTER_KINDS:
+        raise WorkflowError("请选择要生成的材料。")
     people = len(applications_for(actor, plan))
     if not people:
         raise WorkflowError(f"“{plan.title}”的花名册中没有申报人员，无需生成。")
+    return queue_batch(actor, plan, kind, 1 if kind == BatchKind.ROSTER else people, f"{people} 人",
+                       as_zip=as_zip and kind != BatchKind.ROSTER, site=site, ip=ip)
+
+
+def queue_batch(actor, plan, kind, total, detail, as_zip=False, site="", ip=""):
+    """Record a batch of `total` files and hand it to the background worker once the transaction commits."""
     with atomic():
-        batch = DocumentBatch.create(kind=kind, plan=plan, as_zip=as_zip and kind != BatchKind.ROSTER, site=site,
-                                     requested_by=actor, organisation=actor.organisation_id,
-                                     total=1 if kind == BatchKind.ROSTER else people)  # files to make
-        audit.record(actor, "batch.start", f"batch:{batch.id}", f"{plan.title}：{kind.label}，{people} 人", ip)
+        batch = DocumentBatch.create(kind=kind, plan=plan, as_zip=as_zip, site=site, requested_by=actor,
+                                     organisation=actor.organisation_id, total=total)
+        audit.record(actor, "batch.start", f"batch:{batch.id}", f"{plan.title}：{kind.label}，{detail}", ip)
         on_commit(lambda: tasks.make_batch(batch.id))
     return batch
