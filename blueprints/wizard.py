@@ -179,7 +179,7 @@ def pledge_step(application, current):
 def pledge_status(application_id):
     """Polled by the desktop page every 2 s; 286 stops the polling once signed."""
     application = _own(application_id)
-    html = render_template("wizard/_pledge_status.html", application=application)
+    html = render_template("wizard/_pledge_status.html", application=application, polled=True)
     return html, (286 if application.pledge_signed_at else 200)
 
 
@@ -375,14 +375,15 @@ def attachments_step(application, current):
         save_draft(application, current_user, audit_as="application.hours", ip=request.remote_addr or "",
                    education_hours=json.dumps(entered))
         uploaded = _files(application, "file_", [f"file_{item.key}" for item in form.items], form)
-        if uploaded and "save" not in request.form:
-            problems = current.problems(application)
-            if not problems:
-                save_draft(application, current_user, reached=6)
-                return _go(application, 6)
-            _show_problems(form, problems)
-        elif uploaded:
-            flash("已保存。", "success")
+        if "save" in request.form:
+            if uploaded:
+                flash("已保存。", "success")
+        elif uploaded and not current.problems(application):
+            save_draft(application, current_user, reached=6)
+            return _go(application, 6)
+    if request.method == "POST" and "save" not in request.form and not form.csrf_token.errors:
+        # 下一步: every reason at once, beside its field, but a field's own error (a refused file) is not repeated
+        _show_problems(form, [p for p in current.problems(application) if not getattr(form, p.field).errors])
     return _render(current, application, form=form, files=steps.files_by_key(application))
 
 

@@ -233,7 +233,7 @@ def test_bulk_decisions_report_what_was_done_and_what_was_skipped(client):
     as_user(client, staff(Role.CONSTRUCTION_BUREAU))
     response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "pass",
                                                                "reason": "符合条件"}, follow_redirects=True)
-    assert "2 件已处理，1 件当前不能处理" in response.get_data(as_text=True)
+    assert "2 件已审查通过，1 件当前不能处理" in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.STAGE_PASSED] * 3
     assert ReviewAction.select().where(ReviewAction.action == "pass").count() == 2
 
@@ -247,7 +247,7 @@ def test_a_bulk_return_needs_a_reason(client):
     assert [Application.get_by_id(a.id).status for a in apps] == [S.PENDING] * 2
     response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
                                                                "reason": "缺社保证明"}, follow_redirects=True)
-    assert "2 件已处理" in response.get_data(as_text=True)
+    assert "2 件已退回修改。" in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.RETURNED] * 2
 
 
@@ -260,8 +260,8 @@ def test_recommend_passes_on_every_passed_application_and_says_what_it_skipped(c
     page = client.get("/review/recommend").get_data(as_text=True)
     assert apps[0].applicant.real_name in page and apps[2].applicant.real_name not in page
     response = client.post("/review/recommend", follow_redirects=True)
-    assert "2 件已推荐，1 件尚未审查未推荐" in response.get_data(as_text=True)
     hr = organisation(Role.HR_BUREAU, "越城区")
+    assert f"2 件已推荐至{hr.name}，1 件尚未审查未推荐" in response.get_data(as_text=True)
     assert [(Application.get_by_id(a.id).status, Application.get_by_id(a.id).stage_organisation_id) for a in apps] == [
         (S.PENDING, hr.id), (S.PENDING, hr.id), (S.PENDING, bureau.id), (S.REFUSED, bureau.id)]
 
