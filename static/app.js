@@ -1,6 +1,7 @@
 // The few lines of JavaScript the pages need beyond htmx: the signature pad, the 本人述职 counter, upload progress,
 // and what used to be inline handlers (the Content-Security-Policy allows no inline script): data-confirm asks before
-// a button or form submits (after a needed reason, data-needs-reason), data-print prints, data-reload-image draws a new 图形验证码.
+// a button or form submits (after a needed reason, data-needs-reason), data-print prints, data-preview makes an
+// attachment's preview when it is opened, data-reload-image draws a new 图形验证码.
 (function () {
   "use strict";
   function signaturePad(canvas) {
@@ -74,6 +75,17 @@
     if (button && missingReason(form, button)) { stop(e); return; }
     var asker = button && button.hasAttribute("data-confirm") ? button : form;
     if (asker.hasAttribute("data-confirm") && !window.confirm(asker.getAttribute("data-confirm"))) stop(e);
+  }, true);
+  // 预览 of an attachment: the image or the PDF frame is made the first time its <details> opens, so a page with many
+  // attachments loads none of them until asked.
+  document.addEventListener("toggle", function (e) {
+    var details = e.target;
+    if (!details.open || !details.hasAttribute || !details.hasAttribute("data-preview") || details.querySelector(".preview")) return;
+    var image = details.getAttribute("data-preview") === "image", view = document.createElement(image ? "img" : "iframe");
+    view.className = "preview";
+    view.src = details.getAttribute("data-preview-src");
+    view[image ? "alt" : "title"] = details.getAttribute("data-preview-title");
+    details.appendChild(view);
   }, true);
   document.addEventListener("htmx:afterSwap", function (e) { counters(e.detail.target); });
   document.addEventListener("htmx:xhr:progress", function (e) {

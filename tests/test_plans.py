@@ -20,7 +20,7 @@ from models import (
     ReviewPlan,
     Role,
 )
-from services import scoring
+from services import scoring, steps
 from services.checklist import KINDS
 from services.demo import DEMO_SENIOR_PLAN, open_demo_plans
 from tests.conftest import login, make_applicant, make_unit, make_user
@@ -360,13 +360,16 @@ def test_anonymous_visitors_are_sent_to_login(client):
         assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
 
 
-def test_the_demo_opens_two_plans_around_today():
+def test_the_demo_opens_two_plans_around_today_and_they_still_agree_with_their_year():
     open_demo_plans(date(2026, 3, 15))
     opened = ReviewPlan.select().where(ReviewPlan.opens_on == date(2026, 2, 13)).order_by(ReviewPlan.level)
     assert {(p.title, p.closes_on, p.education_years) for p in opened} == {
-        (DEMO_SENIOR_PLAN, date(2026, 5, 14), "2024,2025"),
-        (f"2020年度{committee(3).name}（工程师）评审工作计划", date(2026, 5, 14), "2024,2025"),
+        (DEMO_SENIOR_PLAN, date(2026, 5, 14), "2018,2019"),
+        (f"2020年度{committee(3).name}（工程师）评审工作计划", date(2026, 5, 14), "2018,2019"),
     }
+    for plan in opened:
+        assert "2018、2019年继续教育学时登记证明" in plan.requirements and plan.year == 2020
+        assert steps.assessment_years(plan) == ([2016, 2017, 2018, 2019] if plan.level == Level.SENIOR else [2017, 2018, 2019])
 
 
 # ---------------------------------------------------------------- 自评细则 as a form
