@@ -157,8 +157,8 @@ def from_rows(typed):
     if not problems and not groups:
         problems.append((None, None, "自评细则至少要有一个条目。"))
     if problems:
-        raise RubricError(f"自评细则有 {len(problems)} 处错误：" + "；".join(p[2] for p in problems[:3])
-                          + ("……" if len(problems) > 3 else ""), problems)
+        first = problems[0][2]
+        raise RubricError(first if len(problems) == 1 else f"自评细则有 {len(problems)} 处错误，首处：{first}", problems)
     return tuple(Group(label, tuple(found)) for label, found in groups.items())
 
 
