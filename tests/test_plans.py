@@ -197,7 +197,9 @@ def test_an_edit_with_an_error_keeps_the_plan_unchanged(admin_client):
 
 @pytest.mark.parametrize("pass_mark", [1, 999])
 def test_pass_marks_at_the_limits_are_accepted(admin_client, pass_mark):
-    response = admin_client.post("/admin/plans/new", data=plan_data(pass_mark=str(pass_mark)))
+    rows = scoring.rows(scoring.DEFAULT_RUBRIC)
+    rows[0]["cap"] = "999"  # a rubric whose full marks reach the highest pass mark
+    response = admin_client.post("/admin/plans/new", data=plan_data(pass_mark=str(pass_mark), **rubric_data(rows)))
     assert response.status_code == 302
     assert ReviewPlan.get(ReviewPlan.title == plan_data()["title"]).pass_mark == pass_mark
 

@@ -23,6 +23,7 @@ from models import (
 )
 from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
 from tests.conftest import make_unit, make_user, organisation
+from tests.helpers import parse
 from tests.wizard_world import open_plan, step_url
 
 S = ApplicationStatus
@@ -143,7 +144,22 @@ def test_return_and_refuse_need_a_reason(client, at_bureau, action, reason):
     assert response.status_code == 409
     label = {(False, "return"): "退回", (False, "refuse"): "不通过",
              (True, "return"): "退回修改", (True, "refuse"): "审查不通过"}[at_bureau, action]
-    assert f"{label}必须填写理由" in response.get_data(as_text=True)
+    page = parse(response)
+    assert [p.text() for p in page.find_all("p", cls="error")] == [f"{label}必须填写理由。"], "said beside the reason box"
+    assert snapshot_of(application) == before
+
+
+@pytest.mark.parametrize("action", ["", "approve", "通过"])
+def test_a_decision_that_is_none_of_the_three_is_named_not_unknown(client, action):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, unit, S.AT_UNIT, Stage.UNIT)
+    as_user(client, staff(Role.UNIT, unit=unit))
+    before = snapshot_of(application)
+    text = decide(client, application, action, "理由").get_data(as_text=True)
+    assert f"审查结果“{action}”无效：请点击通过、退回或不通过按钮。" in text and "未知" not in text
+    text = client.post("/review/applications/bulk", data={"ids": [application.id], "action": action},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "请点击通过、退回或不通过按钮。" in text and "未知" not in text
     assert snapshot_of(application) == before
 
 
