@@ -4,7 +4,6 @@ import re
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forms import REQUIRED, AppForm, ChineseDateField, choice_id, enum_select
+from forms import REQUIRED, AppForm, ChineseDateField, RowForm, choice_id, enum_select
 from models import Level
 from services import scoring
 from services.checklist import KINDS
@@ -43,7 +42,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RubricRowForm(Form):
+class RubricRowForm(RowForm):
     """One 自评细则 item as typed; services/scoring.from_rows reads and checks the rows together."""
 
     key = HiddenField()

@@ -3,6 +3,7 @@
 For every role and every state an application can be in, each action either happens (a history row is written and
 the application moves) or is refused (nothing changes, and the page says so or is not there).
 """
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -21,10 +22,11 @@ from models import (
     SmsMessage,
     Stage,
 )
+from services import scoring, snapshot
 from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
 from tests.conftest import make_unit, make_user, organisation
 from tests.helpers import parse
-from tests.wizard_world import open_plan, step_url
+from tests.wizard_world import CLAIMS_105, open_plan, step_url
 
 S = ApplicationStatus
 DECISIONS = {"pass", "return", "refuse"}
@@ -371,3 +373,19 @@ def test_the_whole_way_keeps_every_reason_on_the_applicants_timeline(client):
     for words in ("单位意见：同意", "公示期", "报送越城区住房和城乡建设局", "建设局意见：符合", "审查通过", "审核推荐",
                   "审查不通过", "人社局：学历不符"):
         assert words in page, words
+
+
+def test_reviewers_see_the_self_evaluation_item_by_item(client):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, unit, S.AT_UNIT, Stage.UNIT, application_type=ApplicationType.SELF_EVALUATION)
+    application.self_evaluation, application.self_evaluation_total = json.dumps(CLAIMS_105), 105
+    application.snapshot = snapshot.dumps(application)
+    application.save()
+    as_user(client, staff(Role.UNIT, unit=unit))
+    table = parse(client.get(f"/review/applications/{application.id}")).find("table", cls="score-items")
+    rows = {tr.find_all("td")[1].text(): [td.text() for td in tr.find_all("td")[2:]] for tr in table.find("tbody").find_all("tr")}
+    assert len(rows) == len(scoring.items(scoring.DEFAULT_RUBRIC))
+    assert rows["大中型工程项目技术负责人"] == ["3 项", "每项 15 分，最高 45 分", "45 分"]
+    assert rows["从事本专业工作年限"] == ["15 年", "每年 2 分，最高 30 分", "30 分"]
+    assert rows["硕士及以上学位"] == ["0 项", "每项 20 分，最高 20 分", "0 分"]
+    assert "自评总分" in table.find("tfoot").text() and "105 分" in table.find("tfoot").text()

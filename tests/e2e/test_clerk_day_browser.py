@@ -45,6 +45,8 @@ def desk(app):
 
 def test_the_queue_fits_at_1024_px_and_names_open_their_case(small, desk):
     application, applicant, clerk = desk
+    failed = []
+    small.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     log_in(small, clerk)
     open_menu(small, "职称申报资格审查")
     small.wait_for_load_state()
@@ -63,6 +65,10 @@ def test_the_queue_fits_at_1024_px_and_names_open_their_case(small, desk):
 
     small.get_by_role("link", name=applicant.real_name, exact=True).click()
     expect(small.get_by_role("heading", name=f"{applicant.real_name}：{application.plan.title}")).to_be_visible()
+    small.wait_for_load_state("networkidle")
+    assert failed == [], "nothing missing on first load"
+    icon = small.request.get(small.locator("link[rel=icon]").get_attribute("href"))
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg+xml"), "the favicon exists"
 
 
 def test_the_decision_buttons_ask_for_a_reason_before_anything_else_beside_the_materials(small, desk):
