@@ -29,6 +29,7 @@ def register_blueprints(app):
     from blueprints.menus import menu_for
     from blueprints.uploads import kept_file
     from forms.applicant import DETAIL_FIELDS, KIND_LABELS
+    from services.display import sentence, when
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
@@ -39,6 +40,8 @@ def register_blueprints(app):
     app.add_template_global(KIND_LABELS, "KIND_LABELS")
     app.add_template_global(DETAIL_FIELDS, "DETAIL_FIELDS")
     app.add_template_filter(json.loads, "fromjson")
+    app.add_template_filter(when)
+    app.add_template_filter(sentence)
     app.add_template_global(review_form_copies, "review_form_copies")
 
     @app.template_global()

@@ -101,7 +101,7 @@ def _load(form, plan):
     form.committees.data = [link.committee_id for link in plan.committee_links]
     form.professions.data = [link.profession_id for link in plan.profession_links]
     form.attachments.data = plan.attachment_keys
-    form.rubric.data = plan.rubric or scoring.to_json(scoring.DEFAULT_RUBRIC)
+    form.show_rubric(scoring.from_json(plan.rubric))
 
 
 def _save(form, plan):
@@ -127,8 +127,8 @@ def _edit(plan):
             form.year.data = date.today().year
             form.attachments.data = DEFAULT_KINDS.split(",")
             form.education_years.data = f"{date.today().year - 2},{date.today().year - 1}"
-            form.rubric.data = scoring.to_json(scoring.DEFAULT_RUBRIC)
-    elif form.validate_on_submit():
+            form.show_rubric(scoring.DEFAULT_RUBRIC)
+    elif form.validate_on_submit() and "preview" not in request.form:
         same_title = ReviewPlan.get_or_none(ReviewPlan.title == form.title.data.strip())
         if same_title is not None and same_title.id != plan.id:
             add_error(form, "title", "已有同名的评审工作计划。")
@@ -136,7 +136,10 @@ def _edit(plan):
             created = _save(form, plan)
             flash(f"评审工作计划“{plan.title}”已{'创建' if created else '保存'}。", "success")
             return redirect(url_for("plans.admin_list"))
-    return render_template("plans/admin_form.html", form=form, plan=plan)
+    if request.method == "POST":  # 预览, or a mistake to correct: the rows as typed, and room for more
+        form.add_blank_rubric_rows()
+    return render_template("plans/admin_form.html", form=form, plan=plan, preview=getattr(form, "parsed_rubric", None),
+                           maximum=scoring.maximum)
 
 
 @bp.route("/admin/plans/new", methods=["GET", "POST"])

@@ -27,8 +27,9 @@ from models import (
 from services import exports, snapshot, steps
 from services.pagination import paginate
 from services.values import read_date, whole_number, whole_numbers
-from services.workdays import publicity_end_date
+from services.workdays import first_sending_day, publicity_end_date
 from workflow import WorkflowError, recommend, review, review_many, send_publicity, set_fee, start_publicity
+from workflow.review import REVIEW_ACTIONS
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = (Role.UNIT, Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU)
@@ -36,6 +37,22 @@ BUREAUS = (Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU)
 reviewers_only = role_required(*REVIEWERS)
 bureaus_only = role_required(*BUREAUS)
 unit_only = role_required(Role.UNIT)
+
+
+NEEDS_REASON = ("return", "refuse")
+
+
+@bp.app_template_global()
+def decision_labels(user):
+    """The three decisions as the notice names them for this reviewer: 通过 / 退回 / 不通过 at the unit,
+    审查通过 / 退回修改 / 审查不通过 at the talent centre and the bureaus."""
+    names = ReviewAction.ACTION_LABELS if user.role == Role.UNIT else ReviewAction.BUREAU_LABELS
+    return {"bureau": user.role != Role.UNIT, **{action: names[action] for action in REVIEW_ACTIONS}}
+
+
+def destinations(counts, verb):
+    """"3 件已报送越城区住房和城乡建设局，1 件已报送绍兴市人才交流中心" from {destination: count} (0 件 when empty)."""
+    return "，".join(f"{n} 件{verb}{name}" for name, n in counts.items()) or f"0 件{verb.removesuffix('至')}"
 
 
 def filtered_queue(user):
@@ -116,14 +133,16 @@ def detail(application_id):
 @reviewers_only
 def decide(application_id):
     application = visible_application(application_id)
+    action, reason = request.form.get("action", ""), request.form.get("reason", "")
     try:
-        review(application, current_user, request.form.get("action", ""), request.form.get("reason", ""),
-               seen=request.form.get("seen") or None, ip=request.remote_addr or "")
+        review(application, current_user, action, reason, seen=request.form.get("seen") or None,
+               ip=request.remote_addr or "")
     except WorkflowError as error:
-        flash(str(error), "warning")
-        return render_template("review/detail.html", reason=request.form.get("reason", ""),
-                               chosen=request.form.get("action", ""), **detail_context(
-                                   Application.get_by_id(application.id))), 409
+        missing_reason = action in NEEDS_REASON and not reason.strip()
+        if not missing_reason:
+            flash(str(error), "warning")
+        return render_template("review/detail.html", reason=reason, reason_error=str(error) if missing_reason else None,
+                               **detail_context(Application.get_by_id(application.id))), 409
     done = application.actions.order_by(ReviewAction.id.desc()).first()
     flash(f"已{done.action_label}：{application.applicant.real_name}。", "success")
     return redirect(url_for("review.queue"))
@@ -136,11 +155,14 @@ def bulk():
     action, reason = request.form.get("action", ""), request.form.get("reason", "")
     if not ids:
         flash("请先勾选申报人员。", "warning")
-    elif action != "pass" and not reason.strip():
-        flash("退回或不通过必须填写理由。", "warning")
+    elif action not in REVIEW_ACTIONS:
+        flash("请点击通过、退回或不通过按钮。", "warning")
+    elif action in NEEDS_REASON and not reason.strip():
+        flash(f"{decision_labels(current_user)[action]}必须填写理由。", "warning")
     else:
         done, skipped = review_many(ids, current_user, action, reason, ip=request.remote_addr or "")
-        flash(f"{done} 件已处理" + (f"，{skipped} 件当前不能处理（已被处理或不在本环节），未处理" if skipped else "") + "。",
+        flash(f"{done} 件已{decision_labels(current_user)[action]}"
+              + (f"，{skipped} 件当前不能处理（已被处理或不在本环节），未处理" if skipped else "") + "。",
               "success" if done else "warning")
     return redirect(url_for("review.queue"))
 
@@ -157,7 +179,8 @@ def recommend_page():
         except WorkflowError as error:
             flash(str(error), "warning")
         else:
-            flash(f"{done} 件已推荐" + "".join(f"，{n} 件{why}未推荐" for why, n in skipped.items()) + "。", "success")
+            flash(f"{destinations(done, '已推荐至')}" + "".join(f"，{n} 件{why}未推荐" for why, n in skipped.items()) + "。",
+                  "success")
         return redirect(url_for("review.recommend_page"))
     return render_template("review/recommend.html",
                            ready=here.where(Application.status == ApplicationStatus.STAGE_PASSED),
@@ -211,7 +234,7 @@ def publicity():
     preview = publicity_end_date(form.starts_on.data) if form.starts_on.data else None
     publicities = paginate(unit.publicities.order_by(Publicity.id.desc()), request.args.get("page"))
     return render_template("review/publicity.html", form=form, waiting=waiting, preview=preview,
-                           publicities=publicities, today=date.today())
+                           publicities=publicities, today=date.today(), first_sending_day=first_sending_day)
 
 
 @bp.route("/publicity/end-date")
@@ -265,5 +288,5 @@ def publicity_send(publicity_id):
     except WorkflowError as error:
         flash(str(error), "warning")
     else:
-        flash(f"{done} 人已报送。", "success")
+        flash(f"{destinations(done, '已报送')}。", "success")
     return redirect(url_for("review.publicity"))

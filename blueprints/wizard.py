@@ -180,7 +180,7 @@ def pledge_step(application, current):
 def pledge_status(application_id):
     """Polled by the desktop page every 2 s; 286 stops the polling once signed."""
     application = _own(application_id)
-    html = render_template("wizard/_pledge_status.html", application=application)
+    html = render_template("wizard/_pledge_status.html", application=application, polled=True)
     return html, (286 if application.pledge_signed_at else 200)
 
 
@@ -370,20 +370,27 @@ def attachments_step(application, current):
     if request.method == "GET":
         for year in application.plan.years_checked:
             getattr(form, f"hours_{year}").data = hours.get(str(year))
-    elif form.validate_on_submit():
-        entered = {str(y): getattr(form, f"hours_{y}").data for y in application.plan.years_checked
-                   if getattr(form, f"hours_{y}").data is not None}
+    elif form.validate_on_submit() or "csrf_token" not in form.errors:  # an expired page changes nothing
+        # what was typed is kept even when another field is wrong; a year typed wrong keeps its earlier value
+        entered = {}
+        for year in application.plan.years_checked:
+            typed = getattr(form, f"hours_{year}")
+            value = hours.get(str(year)) if typed.errors else typed.data
+            if value is not None:
+                entered[str(year)] = value
         save_draft(application, current_user, audit_as="application.hours", ip=request.remote_addr or "",
                    education_hours=json.dumps(entered))
         uploaded = _files(application, "file_", [f"file_{item.key}" for item in form.items], form)
-        if uploaded and "save" not in request.form:
+        if "save" in request.form:
+            if uploaded and not form.errors:
+                flash("已保存。", "success")
+        else:
             problems = current.problems(application)
-            if not problems:
+            if uploaded and not form.errors and not problems:
                 save_draft(application, current_user, reached=6)
                 return _go(application, 6)
-            _show_problems(form, problems)
-        elif uploaded:
-            flash("已保存。", "success")
+            # 下一步: every reason at once, beside its field; a field's own error (a refused file) is not repeated
+            _show_problems(form, [p for p in problems if not getattr(form, p.field).errors])
     return _render(current, application, form=form, files=steps.files_by_key(application))
 
 

@@ -1,17 +1,27 @@
 """评审工作计划: the administrator's plan form."""
 import re
 
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forms import REQUIRED, AppForm, ChineseDateField, choice_id, enum_select
+from forms import REQUIRED, AppForm, ChineseDateField, RowForm, choice_id, enum_select
 from models import Level
 from services import scoring
 from services.checklist import KINDS
 
 YEAR_SEPARATORS = re.compile(r"[,，、\s]+")
 MAX_EDUCATION_YEARS = 6  # ReviewPlan.education_years holds 32 characters
+BLANK_RUBRIC_ROWS = 3  # empty rows under the rubric's items, for new ones
 
 
 class ChineseIntegerField(IntegerField):
@@ -30,6 +40,17 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class RubricRowForm(RowForm):
+    """One 自评细则 item as typed; services/scoring.from_rows reads and checks the rows together."""
+
+    key = HiddenField()
+    group = StringField("分组")
+    label = StringField("条目")
+    unit = StringField("计量单位")
+    points = StringField("每单位分值")
+    cap = StringField("上限")
 
 
 def parse_years(text):
@@ -60,8 +81,9 @@ class PlanForm(AppForm):
                                   description="申报人在第5步按本人情况上传其中适用的附件。")
     education_years = StringField("核查继续教育的年度",
                                   description="4位年份，多个年份用逗号分隔，如 2024,2025。")
-    rubric = TextAreaField("自评细则（JSON）", render_kw={"rows": 16, "spellcheck": "false"},
-                           description="每组含 label 和 items；每个条目含 key、label、unit、points（每单位分值）、cap（上限）。")
+    rubric = FieldList(FormField(RubricRowForm), "自评细则",
+                       description="自评申报的计分办法：每个条目按申报数量 × 每单位分值计分，不超过上限。分组相同的条目归为一组；"
+                                   "清空一行即删除该条目。")
     pass_mark = ChineseIntegerField("自评申报及格分", default=scoring.DEFAULT_PASS_MARK,
                                     validators=[InputRequired(REQUIRED), NumberRange(1, 999, "及格分须为 1–999 之间的整数。")])
 
@@ -92,9 +114,32 @@ class PlanForm(AppForm):
 
     def validate_rubric(self, field):
         try:
-            scoring.from_json(field.data)
+            self.parsed_rubric = scoring.from_rows(field.data)
         except scoring.RubricError as error:
+            for number, name, message in error.problems:
+                if number is not None:
+                    field[number - 1][name].errors.append(message)
             raise ValidationError(str(error)) from None
+
+    def validate_pass_mark(self, field):
+        rubric = getattr(self, "parsed_rubric", None)
+        if rubric is not None and field.data and scoring.maximum(rubric) < field.data:
+            raise ValidationError(f"自评细则满分 {scoring.maximum(rubric)} 分，低于及格分 {field.data} 分，无人能以自评申报。")
+
+    def show_rubric(self, rubric):
+        """The rubric's items as rows, then empty rows for new items."""
+        while self.rubric.entries:
+            self.rubric.pop_entry()
+        for row in scoring.rows(rubric):
+            self.rubric.append_entry(row)
+        self.add_blank_rubric_rows()
+
+    def add_blank_rubric_rows(self):
+        while self.rubric.entries and not any((value or "").strip() for name, value in self.rubric.entries[-1].data.items()
+                                              if name != "key"):
+            self.rubric.pop_entry()
+        for _ in range(BLANK_RUBRIC_ROWS):
+            self.rubric.append_entry()
 
     @property
     def education_years_value(self):
@@ -102,6 +147,5 @@ class PlanForm(AppForm):
 
     @property
     def rubric_value(self):
-        """The rubric as stored: normalised JSON, or empty (the default) when the field was left empty."""
-        text = (self.rubric.data or "").strip()
-        return scoring.to_json(scoring.from_json(text)) if text else ""
+        """The rubric as stored (JSON; services/scoring reads it)."""
+        return scoring.to_json(self.parsed_rubric)

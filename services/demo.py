@@ -47,12 +47,12 @@ DEMO_CERTIFIED_ID_NUMBER = "330602198803120021"
 
 
 def open_demo_plans(today=None):
-    """Open the 越城区 中评委 plan and the senior plan around today, so that demo users can press 马上申报."""
+    """Open the 越城区 中评委 plan and the senior plan around today, so that demo users can press 马上申报. Only the
+    dates move: a 2020年度 plan keeps checking 2018–2019 继续教育 and the 考核 years before 2020, as its 申报要求 say."""
     today = today or date.today()
     mid = (ReviewPlan.select(ReviewPlan.id).join(PlanCommittee).join(Committee)
            .where((Committee.number == 3) & (ReviewPlan.level == Level.MID)))
-    ReviewPlan.update(opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
-                      education_years=f"{today.year - 2},{today.year - 1}").where(
+    ReviewPlan.update(opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60)).where(
         ReviewPlan.id.in_(mid) | (ReviewPlan.title == DEMO_SENIOR_PLAN)).execute()
 
 

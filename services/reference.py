@@ -99,6 +99,19 @@ TALENT_CENTRE = "绍兴市人才交流中心"
 # The notice gives no filing dates; these are placeholders the administrator edits (评审工作计划 page).
 PLAN_OPENS = date(2020, 9, 1)
 PLAN_CLOSES = date(2020, 10, 31)
+# 申报要求 of the 2020年度 plans, as the notice words them (附件1 二 3–5, 附件3 一).
+PLAN_REQUIREMENTS = """\
+一、填写申报信息：“本人述职”内容为专业工作业绩情况（限1000字以内），并根据用人单位所属关系选择相应的“受理评审委员会”。
+选择“自评申报”的，自评分需达到105分才能申报；已取得高级职称、又通过中级申报建设工程专业高级工程师的，需在“专业技术职务任职资格2”中选择相应高级职称，并上传佐证材料；技能人才申报选择“正常申报”，并上传佐证材料。
+二、选择相关业绩：根据建设工程专业工程师/高级工程师评审要求，从个人业绩档案库中提取相应业绩材料。工程业绩材料要求突出专业代表性，不宜过多过杂，集体项目须提供本人系主要贡献者依据。
+三、上传相关附件（扫描件）：
+（1）2018、2019年继续教育学时登记证明（通过管理系统打印并每年度满足90学时要求）；
+（2）省外社保缴纳证明（适用于近1年内有省外社保缴纳记录人员）；
+（3）事业单位人员职称申报岗位信息表（适用于事业单位在编人员，非在编人员需提供单位说明）；
+（4）中级提供近4年现任专业技术职务资格聘书，高级提供5年现任专业技术职务资格聘书（申报当年须在聘）；
+（5）通过自评分105分申报中/高级的人员需上传浙江省建设工程专业工程师/高级工程师职务任职资格自评表1份（含2名本专业或相近专业在职高级/正高工程师证书）；
+（6）学历证书及认证材料（适用于学信网上无法查询学历信息人员，认证材料包括毕业生就业登记表、国外、港澳台学历学位认证书等）。
+四、报送材料：用人单位所在地人力社保部门网上审核同意后，申报人员自行下载打印带水印的《专业技术职务任职资格评审表》一式3份（参加面试人员4份），加盖所在单位、各主管部门公章，放入资料袋，封面标注姓名、申报专业和所在单位；高级申报对象由所在中评委推荐后提交绍兴市人力社保局专技处，中级申报对象提交各中评委办公室。参加面试的，需提交纸质论文代表作1份。"""
 SENIOR_PLANS = [
     ("2020年度建设工程专业高级工程师职务任职资格评审工作计划", list(range(2, 10)), CATEGORY_1 + CATEGORY_2),
     ("2020年省建筑（施工专业）工程技术人员高级职务任职资格评审工作计划", [1], CONSTRUCTION),
@@ -128,7 +141,8 @@ def _seed_plans(committees, professions):
     ]
     for title, level, numbers, names in plans:
         plan = ReviewPlan.create(title=title, year=2020, level=level, opens_on=PLAN_OPENS, closes_on=PLAN_CLOSES,
-                                 education_years="2018,2019", required_attachments=DEFAULT_KINDS)
+                                 education_years="2018,2019", required_attachments=DEFAULT_KINDS,
+                                 requirements=PLAN_REQUIREMENTS)
         _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
         _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
 

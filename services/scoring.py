@@ -4,9 +4,16 @@ A rubric is data the plan's office edits (JSON on ReviewPlan.rubric): groups of 
 points one unit earns and a cap. The applicant claims a count per item; an item scores min(count × points, cap).
 """
 import json
+import re
 from dataclasses import dataclass
 
+from services.values import whole_number
+
 DEFAULT_PASS_MARK = 105
+# What the administrator's rubric form accepts per item.
+MAX_POINTS, MAX_CAP, MAX_LABEL, MAX_GROUP, MAX_UNIT = 100, 999, 60, 20, 4
+ROW_FIELDS = ("group", "label", "unit", "points", "cap")
+KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")  # an item's key names the applicant's form field (score_<key>)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,11 @@ DEFAULT_RUBRIC = (
 
 
 class RubricError(ValueError):
-    pass
+    """What is wrong with a rubric; `problems` are (row number, field, message) for the rubric form."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def to_json(rubric):
@@ -79,8 +90,8 @@ def from_json(text):
         rubric = tuple(Group(str(g["label"]), tuple(Item(str(i["key"]), str(i["label"]), str(i.get("unit", "项")),
                                                          int(i["points"]), int(i["cap"])) for i in g["items"]))
                        for g in groups)
-    except (ValueError, KeyError, TypeError) as error:
-        raise RubricError(f"自评细则格式有误（{type(error).__name__}: {error}）。") from None
+    except (ValueError, KeyError, TypeError):
+        raise RubricError("自评细则格式有误（缺少条目的名称、分值或上限），请在评审工作计划中重新填写自评细则。") from None
     keys = [item.key for group in rubric for item in group.items]
     if len(keys) != len(set(keys)):
         raise RubricError("自评细则中有重复的条目编号。")
@@ -89,12 +100,85 @@ def from_json(text):
     return rubric
 
 
+def rows(rubric):
+    """The rubric as the form's rows: one per item, each with its group."""
+    return [{"group": group.label, "key": item.key, "label": item.label, "unit": item.unit, "points": str(item.points),
+             "cap": str(item.cap)} for group in rubric for item in group.items]
+
+
+def _number(text, largest):
+    number = whole_number(text)
+    return number if number is not None and 1 <= number <= largest else None
+
+
+def from_rows(typed):
+    """The rubric from the form's rows as typed (a row left empty is dropped; rows of one group may be apart).
+    Every mistake is named with its row, its field and the value; an item keeps its key, a new one gets a free key."""
+    problems, groups, seen, used = [], {}, {}, set()
+    keys = [row.get("key") or "" for row in typed]
+    taken = {key for key in keys if KEY.fullmatch(key)}
+    fresh = (f"item_{n}" for n in range(1, 10**6) if f"item_{n}" not in taken)
+    for number, row in enumerate(typed, 1):
+        text = {name: str(row.get(name) or "").strip() for name in ROW_FIELDS}
+        if not any(text.values()):
+            continue
+        found = []
+
+        def wrong(name, message, found=found, number=number):
+            found.append((number, name, f"第 {number} 行：{message}"))
+
+        group, label, unit = text["group"], text["label"], text["unit"] or "项"
+        if not group:
+            wrong("group", "请填写分组（如“学历学位”）。")
+        elif len(group) > MAX_GROUP:
+            wrong("group", f"分组“{group[:MAX_GROUP]}…”超过 {MAX_GROUP} 个字。")
+        if not label:
+            wrong("label", "请填写条目名称。")
+        elif len(label) > MAX_LABEL:
+            wrong("label", f"条目名称超过 {MAX_LABEL} 个字（现 {len(label)} 个字）。")
+        elif (group, label) in seen:
+            wrong("label", f"条目“{label}”与第 {seen[group, label]} 行重复。")
+        if len(unit) > MAX_UNIT:
+            wrong("unit", f"计量单位“{unit}”超过 {MAX_UNIT} 个字（如：项、篇、年）。")
+        points, cap = _number(text["points"], MAX_POINTS), _number(text["cap"], MAX_CAP)
+        if points is None:
+            wrong("points", f"每单位分值“{text['points']}”须为 1–{MAX_POINTS} 的整数。")
+        if cap is None:
+            wrong("cap", f"上限“{text['cap']}”须为 1–{MAX_CAP} 的整数。")
+        elif points is not None and cap < points:
+            wrong("cap", f"上限 {cap} 分小于每单位分值 {points} 分。")
+        problems += found
+        if found:
+            continue
+        seen[group, label] = number
+        key = keys[number - 1] if KEY.fullmatch(keys[number - 1]) and keys[number - 1] not in used else next(fresh)
+        used.add(key)
+        groups.setdefault(group, []).append(Item(key, label, unit, points, cap))
+    if not problems and not groups:
+        problems.append((None, None, "自评细则至少要有一个条目。"))
+    if problems:
+        first = problems[0][2]
+        raise RubricError(first if len(problems) == 1 else f"自评细则有 {len(problems)} 处错误，首处：{first}", problems)
+    return tuple(Group(label, tuple(found)) for label, found in groups.items())
+
+
 def items(rubric):
     return [item for group in rubric for item in group.items]
 
 
 def item_score(item, count):
     return min(max(0, count) * item.points, item.cap)
+
+
+def breakdown(rubric, claims):
+    """Every item with the count claimed and the points it earns, as the reviewers' page and the snapshot show it."""
+    rows = []
+    for group in rubric:
+        for item in group.items:
+            count = max(0, int(claims.get(item.key) or 0))
+            rows.append({"group": group.label, "label": item.label, "unit": item.unit, "points": item.points,
+                         "cap": item.cap, "count": count, "score": item_score(item, count)})
+    return rows
 
 
 def total(rubric, claims):

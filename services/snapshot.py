@@ -1,8 +1,8 @@
 """What a submitted application contained, frozen at 提交 so reviewers never see it change underneath."""
 import json
 
-from models import ApplicationAchievement, Submission
-from services import profile, steps
+from models import ApplicationAchievement, ApplicationType, Submission
+from services import profile, scoring, steps
 from services.checklist import checklist
 
 
@@ -61,6 +61,9 @@ def build(application):
                         for item in checklist(application)],
         "evidence": {key: [_file(f) for f in files.get(key, [])] for key in steps.evidence_needed(application)},
         "education_hours": steps.loads(application.education_hours),
+        # the rubric as it stood at 提交, so a later change of the plan's rubric does not rewrite what was claimed
+        "self_evaluation_items": scoring.breakdown(steps.rubric(plan), steps.loads(application.self_evaluation))
+        if application.application_type == ApplicationType.SELF_EVALUATION else [],
     }
 
 

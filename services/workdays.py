@@ -56,6 +56,11 @@ def publicity_end_date(start, days=PUBLICITY_WORKING_DAYS):
         day += timedelta(days=1)
 
 
+def first_sending_day(ends_on):
+    """报送 is possible from the day after the 公示 ends (any day: the publicity is over, not a working-day count)."""
+    return ends_on + timedelta(days=1)
+
+
 def enter_day(day, is_workday, name, actor, ip=""):
     """The administrator enters a holiday or an adjusted workday of a year the calendar does not cover."""
     if covered(day.year):

@@ -17,6 +17,7 @@ from models import (
 )
 from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
 from tests.conftest import make_unit, organisation
+from tests.helpers import parse
 from tests.wizard_world import open_plan
 
 S = ApplicationStatus
@@ -69,6 +70,23 @@ def test_the_committee_queue_lists_what_awaits_its_meeting(client):
     assert "待评甲" in page and "待评委会评审（1）" in page
     detail = client.get(f"/committee/applications/{waiting.id}").get_data(as_text=True)
     assert "评审结果录入" in detail and "评审会议日期" in detail
+
+
+def test_the_senior_committees_queue_does_not_show_the_mid_committees_meeting_date_as_its_own(client):
+    plan, unit = open_plan(3, level=Level.SENIOR), make_unit("越城建工集团")
+    senior = office_of(1)
+    application = filed(plan, unit, 1, senior, S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, name="中推高甲")
+    place(application, S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, senior, meeting_date=TODAY - timedelta(days=20))
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=1))
+
+    def meeting_cell():
+        table = parse(client.get("/committee/applications")).find("table", cls="list")
+        column = [th.text() for th in table.find("thead").find_all("th")].index("会议日期")
+        return table.find("tr", id=f"application-{application.id}").find_all("td")[column].text().strip()
+
+    assert meeting_cell() == "", "the date on record is the 中评委's meeting"
+    place(application, S.PASSED, Stage.SENIOR_COMMITTEE, senior, meeting_date=TODAY)
+    assert meeting_cell() == TODAY.isoformat()
 
 
 def senior_at_hr(client, profession_name):

@@ -20,7 +20,7 @@ from models import (
     ReviewPlan,
     Role,
 )
-from services import scoring
+from services import scoring, steps
 from services.checklist import KINDS
 from services.demo import DEMO_SENIOR_PLAN, open_demo_plans
 from tests.conftest import login, make_applicant, make_unit, make_user
@@ -78,13 +78,29 @@ def checked(page, name, value):
     return "checked" in page.find("input", name=name, value=value).attrs
 
 
+def rubric_data(rows):
+    """The rubric form's fields for `rows` (dicts of group, key, label, unit, points, cap)."""
+    return {f"rubric-{n}-{name}": value for n, row in enumerate(rows) for name, value in row.items()}
+
+
+def shown_rubric(page):
+    """The rubric the form shows, read back from its rows."""
+    rows = {}
+    for element in page.iter():
+        name = element.attrs.get("name") or ""
+        if name.startswith("rubric-"):
+            _, number, field = name.split("-")
+            rows.setdefault(int(number), {})[field] = element.attrs.get("value") or ""
+    return scoring.from_rows([rows[n] for n in sorted(rows)])
+
+
 def plan_data(**overrides):
     data = {
         "title": "2026年度越城区工程师评审工作计划", "year": "2026", "level": "mid",
         "opens_on": "2026-09-01", "closes_on": "2026-10-31", "requirements": "申报人须从事本专业工作满4年。",
         "committees": [str(committee(3).id)], "professions": [str(profession("给排水").id), str(profession("暖通工程").id)],
         "attachments": ["education", "diploma"], "education_years": "2024,2025",
-        "rubric": scoring.to_json(scoring.DEFAULT_RUBRIC), "pass_mark": "105",
+        "pass_mark": "105", **rubric_data(scoring.rows(scoring.DEFAULT_RUBRIC)),
     }
     data.update(overrides)
     return data
@@ -93,7 +109,7 @@ def plan_data(**overrides):
 def test_admin_creates_a_plan(admin_client):
     page = parse(admin_client.get("/admin/plans/new"))
     assert field_value(page, "pass_mark") == "105"
-    assert scoring.from_json(page.find("textarea", name="rubric").text()) == scoring.DEFAULT_RUBRIC
+    assert shown_rubric(page) == scoring.DEFAULT_RUBRIC
     assert len(page.find_all("input", type="checkbox", name="committees")) == 11
     assert len(page.find_all("input", type="checkbox", name="professions")) == Profession.select().count()
     assert len(page.find_all("input", type="checkbox", name="attachments")) == len(KINDS)
@@ -121,8 +137,7 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
     assert field_value(page, "title") == "测试评审工作计划"
     assert checked(page, "committees", str(committee(3).id))
     assert checked(page, "attachments", "appointment")
-    assert scoring.from_json(page.find("textarea", name="rubric").text()) == scoring.DEFAULT_RUBRIC, \
-        "an empty rubric is shown as the default"
+    assert shown_rubric(page) == scoring.DEFAULT_RUBRIC, "an empty rubric is shown as the default"
 
     response = admin_client.post(f"/admin/plans/{plan.id}/edit", data=plan_data(
         title="测试评审工作计划（修订）", level="senior", committees=[str(committee(2).id), str(committee(4).id)],
@@ -144,8 +159,7 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
     ({"education_years": "2024,20x5"}, "education_years", "“20x5”不是4位年份"),
     ({"education_years": "24,25"}, "education_years", "“24”不是4位年份"),
     ({"education_years": ""}, "education_years", "须填写核查的年度"),
-    ({"rubric": "[{\"label\": \"学历\", \"items\": [{\"key\": \"a\"}]}]"}, "rubric", "自评细则格式有误"),
-    ({"rubric": "{not json"}, "rubric", "自评细则格式有误"),
+    ({"pass_mark": "400"}, "pass_mark", "自评细则满分 399 分，低于及格分 400 分"),
     ({"pass_mark": "0"}, "pass_mark", "及格分须为 1–999 之间的整数"),
     ({"pass_mark": "1000"}, "pass_mark", "及格分须为 1–999 之间的整数"),
     ({"pass_mark": "abc"}, "pass_mark", "不是整数"),
@@ -154,8 +168,8 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
     ({"committees": []}, "committees", "请至少选择一个受理评审委员会"),
     ({"professions": []}, "professions", "请至少选择一个可评审专业"),
     ({"title": "2020年度建设工程专业高级工程师职务任职资格评审工作计划"}, "title", "已有同名的评审工作计划"),
-], ids=["closes-before-opens", "year-20x5", "two-digit-years", "no-years-for-education", "rubric-missing-keys",
-        "rubric-not-json", "pass-mark-0", "pass-mark-1000", "pass-mark-not-a-number", "year-20", "no-title",
+], ids=["closes-before-opens", "year-20x5", "two-digit-years", "no-years-for-education", "pass-mark-over-the-rubric",
+        "pass-mark-0", "pass-mark-1000", "pass-mark-not-a-number", "year-20", "no-title",
         "no-committee", "no-profession", "duplicate-title"])
 def test_a_bad_plan_is_refused_next_to_its_field_and_the_form_comes_back_filled(admin_client, overrides, field,
                                                                                 message):
@@ -183,7 +197,9 @@ def test_an_edit_with_an_error_keeps_the_plan_unchanged(admin_client):
 
 @pytest.mark.parametrize("pass_mark", [1, 999])
 def test_pass_marks_at_the_limits_are_accepted(admin_client, pass_mark):
-    response = admin_client.post("/admin/plans/new", data=plan_data(pass_mark=str(pass_mark)))
+    rows = scoring.rows(scoring.DEFAULT_RUBRIC)
+    rows[0]["cap"] = "999"  # a rubric whose full marks reach the highest pass mark
+    response = admin_client.post("/admin/plans/new", data=plan_data(pass_mark=str(pass_mark), **rubric_data(rows)))
     assert response.status_code == 302
     assert ReviewPlan.get(ReviewPlan.title == plan_data()["title"]).pass_mark == pass_mark
 
@@ -346,10 +362,41 @@ def test_anonymous_visitors_are_sent_to_login(client):
         assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
 
 
-def test_the_demo_opens_two_plans_around_today():
+def test_the_demo_opens_two_plans_around_today_and_they_still_agree_with_their_year():
     open_demo_plans(date(2026, 3, 15))
     opened = ReviewPlan.select().where(ReviewPlan.opens_on == date(2026, 2, 13)).order_by(ReviewPlan.level)
     assert {(p.title, p.closes_on, p.education_years) for p in opened} == {
-        (DEMO_SENIOR_PLAN, date(2026, 5, 14), "2024,2025"),
-        (f"2020年度{committee(3).name}（工程师）评审工作计划", date(2026, 5, 14), "2024,2025"),
+        (DEMO_SENIOR_PLAN, date(2026, 5, 14), "2018,2019"),
+        (f"2020年度{committee(3).name}（工程师）评审工作计划", date(2026, 5, 14), "2018,2019"),
     }
+    for plan in opened:
+        assert "2018、2019年继续教育学时登记证明" in plan.requirements and plan.year == 2020
+        assert steps.assessment_years(plan) == ([2016, 2017, 2018, 2019] if plan.level == Level.SENIOR else [2017, 2018, 2019])
+
+
+# ---------------------------------------------------------------- 自评细则 as a form
+
+def test_the_rubric_is_edited_as_rows_and_a_mistake_is_named_beside_its_cell(admin_client):
+    rows = scoring.rows(scoring.DEFAULT_RUBRIC)
+    rows[0] = {**rows[0], "points": "二十"}
+    rows.append({"group": "获奖", "key": "", "label": "县级科技奖项", "unit": "项", "points": "5", "cap": "10"})
+    data = plan_data(**rubric_data(rows))
+    data.pop("rubric-1-label")  # the second item's name left empty
+    response = admin_client.post("/admin/plans/new", data=data)
+    assert response.status_code == 200 and not ReviewPlan.select().where(ReviewPlan.title == data["title"]).exists()
+    text = response.get_data(as_text=True)
+    assert "第 1 行：每单位分值“二十”须为 1–100 的整数。" in text and "第 2 行：请填写条目名称。" in text
+    assert "JSON" not in text and "Error" not in text
+    assert parse(response).find("input", name=f"rubric-{len(rows) - 1}-label").attrs["value"] == "县级科技奖项", \
+        "nothing typed is lost"
+
+    rows[0] = scoring.rows(scoring.DEFAULT_RUBRIC)[0]
+    preview = admin_client.post("/admin/plans/new", data={**plan_data(**rubric_data(rows)), "preview": "1"})
+    assert preview.status_code == 200 and "预览：申报人员看到的自评细则（满分 409 分" in preview.get_data(as_text=True)
+    assert not ReviewPlan.select().where(ReviewPlan.title == data["title"]).exists(), "a preview saves nothing"
+
+    assert admin_client.post("/admin/plans/new", data=plan_data(**rubric_data(rows))).status_code == 302
+    saved = scoring.from_json(ReviewPlan.get(ReviewPlan.title == data["title"]).rubric)
+    awards = next(group for group in saved if group.label == "获奖")
+    assert [item.label for item in awards.items][-1] == "县级科技奖项" and awards.items[-1].key == "item_1"
+    assert scoring.items(saved)[0] == scoring.items(scoring.DEFAULT_RUBRIC)[0], "an item keeps its key"

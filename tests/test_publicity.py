@@ -122,7 +122,7 @@ def test_sending_is_refused_until_the_day_after_the_period(client):
         assert f"公示期至 {ends_on} 结束，{ends_on + timedelta(days=1)} 起才能报送" in response.get_data(as_text=True)
         assert Application.get_by_id(apps[0].id).status == S.UNIT_PASSED
     Publicity.update(starts_on=TODAY - timedelta(days=9), ends_on=TODAY - timedelta(days=1)).execute()
-    assert "1 人已报送" in client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(
+    assert "1 件已报送越城区住房和城乡建设局。" in client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(
         as_text=True)
     fresh = Application.get_by_id(apps[0].id)
     assert (fresh.status, fresh.stage_organisation.name) == (S.PENDING, "越城区住房和城乡建设局")
@@ -149,7 +149,7 @@ def test_a_publicity_is_sent_once(client):
     client.post(f"/review/publicity/{publicity.id}/send")
     sent_at = Publicity.get_by_id(publicity.id).sent_at
     page = client.post(f"/review/publicity/{publicity.id}/send", follow_redirects=True).get_data(as_text=True)
-    assert f"该公示已于 {sent_at} 报送" in page
+    assert f"该公示已于 {sent_at:%Y-%m-%d %H:%M} 报送" in page
     assert Application.get_by_id(apps[0].id).actions.where(ReviewAction.action == "send").count() == 1
 
 
@@ -194,7 +194,8 @@ def test_the_talent_centre_passes_its_applicants_to_the_bureau_of_the_units_regi
     application = place(apps[0], S.PENDING, Stage.TALENT_CENTRE, organisation(Role.TALENT_CENTRE))
     as_user(client, staff(Role.TALENT_CENTRE))
     assert decide(client, application, "pass", "档案齐全").status_code == 302
-    assert "1 件已推荐" in client.post("/review/recommend", follow_redirects=True).get_data(as_text=True)
+    assert "1 件已推荐至柯桥区住房和城乡建设局。" in client.post("/review/recommend", follow_redirects=True).get_data(
+        as_text=True)
     fresh = Application.get_by_id(application.id)
     assert (fresh.status, fresh.stage, fresh.stage_organisation_id) == (
         S.PENDING, Stage.CONSTRUCTION_BUREAU, organisation(Role.CONSTRUCTION_BUREAU, "柯桥区").id)

@@ -3,6 +3,7 @@
 For every role and every state an application can be in, each action either happens (a history row is written and
 the application moves) or is refused (nothing changes, and the page says so or is not there).
 """
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -21,9 +22,11 @@ from models import (
     SmsMessage,
     Stage,
 )
+from services import scoring, snapshot
 from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
 from tests.conftest import make_unit, make_user, organisation
-from tests.wizard_world import open_plan, step_url
+from tests.helpers import parse
+from tests.wizard_world import CLAIMS_105, open_plan, step_url
 
 S = ApplicationStatus
 DECISIONS = {"pass", "return", "refuse"}
@@ -143,7 +146,22 @@ def test_return_and_refuse_need_a_reason(client, at_bureau, action, reason):
     assert response.status_code == 409
     label = {(False, "return"): "退回", (False, "refuse"): "不通过",
              (True, "return"): "退回修改", (True, "refuse"): "审查不通过"}[at_bureau, action]
-    assert f"{label}必须填写理由" in response.get_data(as_text=True)
+    page = parse(response)
+    assert [p.text() for p in page.find_all("p", cls="error")] == [f"{label}必须填写理由。"], "said beside the reason box"
+    assert snapshot_of(application) == before
+
+
+@pytest.mark.parametrize("action", ["", "approve", "通过"])
+def test_a_decision_that_is_none_of_the_three_is_named_not_unknown(client, action):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, unit, S.AT_UNIT, Stage.UNIT)
+    as_user(client, staff(Role.UNIT, unit=unit))
+    before = snapshot_of(application)
+    text = decide(client, application, action, "理由").get_data(as_text=True)
+    assert f"审查结果“{action}”无效：请点击通过、退回或不通过按钮。" in text and "未知" not in text
+    text = client.post("/review/applications/bulk", data={"ids": [application.id], "action": action},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "请点击通过、退回或不通过按钮。" in text and "未知" not in text
     assert snapshot_of(application) == before
 
 
@@ -233,7 +251,7 @@ def test_bulk_decisions_report_what_was_done_and_what_was_skipped(client):
     as_user(client, staff(Role.CONSTRUCTION_BUREAU))
     response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "pass",
                                                                "reason": "符合条件"}, follow_redirects=True)
-    assert "2 件已处理，1 件当前不能处理" in response.get_data(as_text=True)
+    assert "2 件已审查通过，1 件当前不能处理" in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.STAGE_PASSED] * 3
     assert ReviewAction.select().where(ReviewAction.action == "pass").count() == 2
 
@@ -247,7 +265,7 @@ def test_a_bulk_return_needs_a_reason(client):
     assert [Application.get_by_id(a.id).status for a in apps] == [S.PENDING] * 2
     response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
                                                                "reason": "缺社保证明"}, follow_redirects=True)
-    assert "2 件已处理" in response.get_data(as_text=True)
+    assert "2 件已退回修改。" in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.RETURNED] * 2
 
 
@@ -260,8 +278,8 @@ def test_recommend_passes_on_every_passed_application_and_says_what_it_skipped(c
     page = client.get("/review/recommend").get_data(as_text=True)
     assert apps[0].applicant.real_name in page and apps[2].applicant.real_name not in page
     response = client.post("/review/recommend", follow_redirects=True)
-    assert "2 件已推荐，1 件尚未审查未推荐" in response.get_data(as_text=True)
     hr = organisation(Role.HR_BUREAU, "越城区")
+    assert f"2 件已推荐至{hr.name}，1 件尚未审查未推荐" in response.get_data(as_text=True)
     assert [(Application.get_by_id(a.id).status, Application.get_by_id(a.id).stage_organisation_id) for a in apps] == [
         (S.PENDING, hr.id), (S.PENDING, hr.id), (S.PENDING, bureau.id), (S.REFUSED, bureau.id)]
 
@@ -355,3 +373,19 @@ def test_the_whole_way_keeps_every_reason_on_the_applicants_timeline(client):
     for words in ("单位意见：同意", "公示期", "报送越城区住房和城乡建设局", "建设局意见：符合", "审查通过", "审核推荐",
                   "审查不通过", "人社局：学历不符"):
         assert words in page, words
+
+
+def test_reviewers_see_the_self_evaluation_item_by_item(client):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, unit, S.AT_UNIT, Stage.UNIT, application_type=ApplicationType.SELF_EVALUATION)
+    application.self_evaluation, application.self_evaluation_total = json.dumps(CLAIMS_105), 105
+    application.snapshot = snapshot.dumps(application)
+    application.save()
+    as_user(client, staff(Role.UNIT, unit=unit))
+    table = parse(client.get(f"/review/applications/{application.id}")).find("table", cls="score-items")
+    rows = {tr.find_all("td")[1].text(): [td.text() for td in tr.find_all("td")[2:]] for tr in table.find("tbody").find_all("tr")}
+    assert len(rows) == len(scoring.items(scoring.DEFAULT_RUBRIC))
+    assert rows["大中型工程项目技术负责人"] == ["3 项", "每项 15 分，最高 45 分", "45 分"]
+    assert rows["从事本专业工作年限"] == ["15 年", "每年 2 分，最高 30 分", "30 分"]
+    assert rows["硕士及以上学位"] == ["0 项", "每项 20 分，最高 20 分", "0 分"]
+    assert "自评总分" in table.find("tfoot").text() and "105 分" in table.find("tfoot").text()

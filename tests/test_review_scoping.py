@@ -31,7 +31,7 @@ def test_a_bureau_of_another_region_can_neither_see_nor_act(client, role, stage)
     assert decide(client, pending, "pass", "同意").status_code == 404
     assert decide(client, pending, "refuse", "不同意").status_code == 404
     bulk = client.post("/review/applications/bulk", data={"ids": [pending.id], "action": "pass"}, follow_redirects=True)
-    assert "0 件已处理，1 件当前不能处理" in bulk.get_data(as_text=True)
+    assert "0 件已" in bulk.get_data(as_text=True) and "，1 件当前不能处理" in bulk.get_data(as_text=True)
     recommend = client.post("/review/recommend", follow_redirects=True)
     assert "没有审查通过、待推荐的申报。该记录已被他人处理" in recommend.get_data(as_text=True)
     assert [state(pending), state(passed)] == before

@@ -62,7 +62,7 @@ def test_the_applicant_and_the_reviewer_see_every_submission_and_open_the_first(
         assert "第 1 次提交" in latest and "第 2 次提交" in latest
         assert "与上一次提交相比的变化" in latest and "本人述职" in latest
         assert "申报内容（第 2 次提交的版本）" in latest
-        timeline = latest.split("<h2>办理过程</h2>")[1].split("</table>")[0]
+        timeline = latest.split(">办理过程</h2>")[1].split("</table>")[0]
         assert 'href="#submission-1">（第 1 次提交）' in timeline and 'href="#submission-2">（第 2 次提交）' in timeline
 
         first = client.get(f"{page}?submission=1").get_data(as_text=True)

@@ -447,6 +447,21 @@ def test_a_missing_attachment_is_named_in_its_row(client, application):
     assert "请上传近4年现任专业技术职务资格聘书" in row.text() and "未上传" in row.text()
 
 
+def test_step_5_names_every_problem_at_once(client, application, plan):
+    at_step(client, application, 5)
+    first, second = plan.years_checked
+    response = client.post(step_url(application, 5), data={f"hours_{first}": "abc", f"hours_{second}": "30"},
+                           content_type="multipart/form-data")
+    page = parse(response)
+    typed = field_errors(page, f"hours_{first}")
+    assert typed and f"请填写 {first} 年继续教育学时。" not in typed, "what was typed is named, not called missing"
+    assert field_errors(page, f"hours_{second}") == [f"{second} 年继续教育 30 学时，每年须满 90 学时。"]
+    missing = checklist(fresh(application))
+    assert missing and all("请上传" in page.find("tr", id=f"item-{item.key}").text() for item in missing), \
+        "the missing files are named although the hours were wrong too"
+    assert fresh(application).step_reached == 5
+
+
 def make_public_institution(user):
     user.organisation.ownership = Ownership.PUBLIC_INSTITUTION
     user.organisation.save()

@@ -1,5 +1,6 @@
 """The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐, the committee's result and 中推高."""
-from datetime import date, timedelta
+from collections import Counter
+from datetime import date
 
 from flask import url_for
 
@@ -15,10 +16,11 @@ from models import (
     now,
 )
 from services import audit, routing
+from services.display import sentence, when
 from services.notifications import notify
 from services.txn import atomic
 from services.values import clean_text, whole_number
-from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
+from services.workdays import PUBLICITY_WORKING_DAYS, first_sending_day, publicity_end_date
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
 from workflow.fees import issue_notice, unpaid_here
 
@@ -66,13 +68,13 @@ def _tell_applicant(application, title, body=""):
     notify(application.applicant, title, body, link=url_for("wizard.view", application_id=application.id))
 
 
-REVIEW_ACTIONS = {"pass", "return", "refuse"}
+REVIEW_ACTIONS = ("pass", "return", "refuse")
 
 
 def review(application, actor, action, reason="", seen=None, ip=""):
     """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
     if action not in REVIEW_ACTIONS:
-        raise WorkflowError("未知的审查操作。")
+        raise WorkflowError(f"审查结果“{clean_text(action)[:20]}”无效：请点击通过、退回或不通过按钮。")
     seen = _version_seen(seen)
     allowed = application.can_review(actor) or (action != "pass" and application.can_object(actor))
     if application.stage not in (Stage.UNIT, *routing.BUREAU_STAGES) or not allowed:
@@ -94,7 +96,7 @@ def review(application, actor, action, reason="", seen=None, ip=""):
         elif action == "return":
             _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.RETURNED, stage=None,
                   stage_organisation=None, stage_since=now(), publicity=None)
-            _tell_applicant(application, f"您的职称申报被{office}{label}", f"理由：{reason}。请修改后重新提交。")
+            _tell_applicant(application, f"您的职称申报被{office}{label}", f"理由：{sentence(reason)}请修改后重新提交。")
         else:
             _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
             _tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
@@ -138,15 +140,16 @@ def start_publicity(actor, starts_on, ids, today=None, ip=""):
 
 
 def send_publicity(publicity, actor, today=None, ip=""):
-    """报送 after the publicity period: each applicant goes to the construction bureau (or the talent centre first)."""
+    """报送 after the publicity period: each applicant goes to the construction bureau (or the talent centre first).
+    Returns how many went where ({destination's name: count})."""
     today = today or date.today()
     if publicity.unit_id != actor.organisation_id:
         raise WorkflowError("只能报送本单位的公示。")
     if publicity.sent_at:
-        raise WorkflowError(f"该公示已于 {publicity.sent_at} 报送。")
-    if today <= publicity.ends_on:
-        raise WorkflowError(f"公示期至 {publicity.ends_on} 结束，{publicity.ends_on + timedelta(days=1)} 起才能报送。")
-    done = 0
+        raise WorkflowError(f"该公示已于 {when(publicity.sent_at)} 报送。")
+    if today < first_sending_day(publicity.ends_on):
+        raise WorkflowError(f"公示期至 {publicity.ends_on} 结束，{first_sending_day(publicity.ends_on)} 起才能报送。")
+    done = Counter()
     with atomic():
         for application in publicity.applications.where(
                 (Application.status == ApplicationStatus.UNIT_PASSED) & (Application.stage == Stage.UNIT)):
@@ -154,7 +157,7 @@ def send_publicity(publicity, actor, today=None, ip=""):
             _move(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, today, ip)
-            done += 1
+            done[target["stage_organisation"].name] += 1
         if not done:
             raise WorkflowError("该公示中没有待报送的申报（可能已全部退回或不通过）。")
         Publicity.update(sent_at=now()).where(Publicity.id == publicity.id).execute()
@@ -162,7 +165,8 @@ def send_publicity(publicity, actor, today=None, ip=""):
 
 
 def recommend(actor, ip=""):
-    """审核推荐: every application this office passed goes to the next level. Returns (done, {reason: count})."""
+    """审核推荐: every application this office passed goes to the next level.
+    Returns ({destination's name: count}, {reason skipped: count})."""
     office = actor.organisation
     here = applications_held_by(actor)
     skipped = {}
@@ -173,14 +177,14 @@ def recommend(actor, ip=""):
     unpaid = unpaid_here(passed, office)
     if unpaid:
         skipped["未缴费"] = len(unpaid)
-    done = 0
+    done = Counter()
     with atomic():
         for application in passed.where(Application.id.not_in(list(unpaid) or [0])):
             target = _hand_to(application, routing.next_stage(application))
             _move(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
-            done += 1
+            done[target["stage_organisation"].name] += 1
         if not done and not unpaid:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
             raise WorkflowError(f"没有审查通过、待推荐的申报。{CHANGED}")
     return done, skipped

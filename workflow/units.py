@@ -10,6 +10,7 @@ from models import (
     User,
 )
 from services import accounts, audit
+from services.display import sentence
 from services.notifications import notify
 from services.txn import atomic
 from services.units import UNIT_FIELD_LABELS, clean_unit_data
@@ -50,7 +51,7 @@ def _decide_unit(unit, actor, status, action, reason, ip):
                 notify(contact, "单位授权委托证明审核通过", f"“{unit.name}”已绑定，本单位人员现在可以选择本单位。",
                        link=url_for("unit.info"))
             else:
-                notify(contact, "单位授权委托证明被退回", f"理由：{reason}。请修改后重新提交。", link=url_for("unit.info"))
+                notify(contact, "单位授权委托证明被退回", f"理由：{sentence(reason)}请修改后重新提交。", link=url_for("unit.info"))
     unit.status = status
 
 

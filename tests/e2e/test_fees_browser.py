@@ -32,7 +32,7 @@ def test_an_office_charges_and_a_statement_marks_the_fee_paid(app, page, tmp_pat
     log_in(page, construction)
     open_menu(page, "审核推荐")
     page.get_by_role("button", name="审核推荐", exact=True).click()
-    expect(flash(page)).to_have_text("1 件已推荐。")
+    expect(flash(page)).to_contain_text("1 件已推荐至")
     log_out(page)
 
     notice = FeeNotice.get(FeeNotice.application == application)

@@ -71,13 +71,13 @@ def row(page, name):
 
 
 def decide(page, name, action, opinion, queue="职称申报资格审查", link="审查"):
-    """From the queue, open `name`'s application, choose `action`, write the opinion or reason and submit it."""
+    """From the queue, open `name`'s application, write the opinion or reason and click the `action` button."""
     open_menu(page, queue)
     row(page, name).get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=f"{name}：", exact=False)).to_be_visible()
-    page.get_by_role("radio", name=action, exact=True).check()
+    page.wait_for_load_state()
     page.get_by_label("审查意见 / 理由").fill(opinion)
-    page.get_by_role("button", name="提交审查结果").click()
+    page.get_by_role("button", name=action, exact=True).click()
 
 
 def column(table, title):
@@ -99,7 +99,7 @@ def bureau_passes_and_recommends(page, user, name, organisation):
     expect(page.get_by_role("main")).to_contain_text("审查通过、待推荐的申报共 1 件；尚未审查 0 件")
     expect(row(page, name)).to_be_visible()
     page.get_by_role("button", name="审核推荐", exact=True).click()
-    expect(flash(page)).to_have_text("1 件已推荐。")
+    expect(flash(page)).to_contain_text("1 件已推荐至")
     expect(page.get_by_role("main")).to_contain_text("没有待推荐的申报。")
     log_out(page)
 
@@ -117,7 +117,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     expect(row(page, name)).to_contain_text("待单位审核")
     decide(page, name, "退回", RETURN_REASON)
     expect(flash(page)).to_have_text(f"已退回：{name}。")
-    assert dialogs == ["确定提交审查结果吗？提交后不能撤回。"]
+    assert dialogs == ["确定退回吗？提交后不能撤回。"], "the reason is asked for before the confirmation"
     expect(row(page, name)).to_contain_text("已退回修改")
     log_out(page)
 
@@ -151,7 +151,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     page.get_by_role("button", name="开始公示").click()
     expect(flash(page)).to_contain_text(f"公示已开始：{today} 至 {ends_on}")
     record = page.locator("tr[id^=publicity-]").filter(has_text=f"{today} 至 {ends_on}")
-    expect(record).to_contain_text("公示中")
+    expect(record).to_contain_text("起可报送")
 
     with page.expect_download() as download:
         record.get_by_role("link", name="导出公示表").click()
@@ -162,11 +162,11 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
 
     send = record.get_by_role("button", name="报送")
     expect(send).to_be_disabled()
-    expect(send).to_have_attribute("title", f"公示期至 {ends_on} 结束后才能报送")
+    expect(record).to_contain_text(f"公示期至 {ends_on:%m-%d}，{ends_on + timedelta(days=1):%m-%d} 起可报送")
     send.evaluate("button => button.disabled = false")  # the server refuses as well, not only the button
     send.click()
     expect(flash(page)).to_have_text(f"公示期至 {ends_on} 结束，{ends_on + timedelta(days=1)} 起才能报送。")
-    expect(record).to_contain_text("公示中")
+    expect(record).to_contain_text("起可报送")
 
     # Test-only: the publicity period has passed.
     Publicity.update(starts_on=today - timedelta(days=9), ends_on=today - timedelta(days=1)).execute()
@@ -174,7 +174,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     record = page.locator("tr[id^=publicity-]").first
     expect(record).to_contain_text("公示期满，可报送")
     record.get_by_role("button", name="报送").click()
-    expect(flash(page)).to_have_text("1 人已报送。")
+    expect(flash(page)).to_have_text("1 件已报送越城区住房和城乡建设局。")
     expect(record).to_contain_text("已于")
     expect(record.get_by_role("button", name="报送")).to_have_count(0)
     log_out(page)
@@ -224,8 +224,8 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     expect(reasons.nth(3)).to_have_text("同意申报")
     expect(reasons.nth(6)).to_have_text("材料齐全，符合申报条件")
 
-    decision, recommendation = "确定提交审查结果吗？提交后不能撤回。", "将全部审查通过的申报推荐至下一级，确定吗？"
-    assert dialogs == [decision, "提交后将由单位审核，审核期间不能修改。确定提交吗？", decision,
-                       "报送后不能撤回，确定报送吗？", "报送后不能撤回，确定报送吗？",
+    decision, recommendation = "确定审查通过吗？提交后不能撤回。", "将全部审查通过的申报推荐至下一级，确定吗？"
+    assert dialogs == ["确定退回吗？提交后不能撤回。", "提交后将由单位审核，审核期间不能修改。确定提交吗？",
+                       "确定通过吗？提交后不能撤回。", "报送后不能撤回，确定报送吗？", "报送后不能撤回，确定报送吗？",
                        decision, recommendation, decision, recommendation, "确定录入此评审结果吗？录入后不能修改。"], \
         "every irreversible step asks for confirmation first"

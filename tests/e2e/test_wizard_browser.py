@@ -69,8 +69,8 @@ def field(page, label):
 def console_problems(*pages):
     """What the pages' scripts (htmx among them) complain about, as it happens.
 
-    Chromium's own "Failed to load resource" lines are left out: the missing favicon, and the 400 of a refused
-    signature, which the test expects.
+    Chromium's own "Failed to load resource" lines are left out: the 400 of a refused signature, which the test
+    expects.
     """
     problems = []
     for page in pages:
