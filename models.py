@@ -764,7 +764,7 @@ class ReviewAction(BaseModel):
     ACTION_LABELS = {
         "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
-        "result_fail": "评审未通过", "forward": "推荐至高评委",
+        "result_fail": "评审未通过", "forward": "推荐至高评委", "decided": "评审会表决（结果待公示）",
         "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
     }
     # At bureaus and the talent centre the notice names the same decisions differently (附件2 二).

@@ -13,9 +13,12 @@ def register_blueprints(app):
         auth,
         committee,
         documents,
+        expert,
+        experts,
         fees,
         files,
         home,
+        meetings,
         plans,
         public,
         review,
@@ -29,7 +32,8 @@ def register_blueprints(app):
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
 
-    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster):
+    for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster,
+                   experts, meetings, expert):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

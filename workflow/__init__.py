@@ -52,7 +52,6 @@ from workflow.plans import save_plan  # noqa: E402
 from workflow.review import (  # noqa: E402
     forward_to_senior,
     recommend,
-    record_result,
     review,
     review_many,
     send_publicity,
@@ -63,7 +62,7 @@ from workflow.units import approve_unit, correct_unit, refuse_unit, register_uni
 __all__ = [
     "APPLICATION_CHANGED", "CHANGED", "PLEDGE_LINK_MINUTES", "IncompleteStep", "WorkflowError", "approve_unit",
     "attach_file", "correct_unit", "detach_file", "forward_to_senior", "new_pledge_link", "pass_achievements",
-    "pledge_by_token", "recommend", "record_result", "refuse_unit", "register_unit", "review", "review_achievement",
+    "pledge_by_token", "recommend", "refuse_unit", "register_unit", "review", "review_achievement",
     "review_many", "save_achievement", "save_draft", "save_plan", "select_achievements", "send_publicity",
     "set_fee", "sign_pledge", "start_application", "start_batch", "start_publicity", "submit_application", "submit_unit",
 ]
