@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from blueprints import role_required
-from models import CommitteeMember, Expert, MemberRole, PlanCommittee, ReviewPlan, Role, experts_visible_to
+from models import CommitteeMember, Expert, MemberRole, ReviewPlan, Role, experts_visible_to
 from services import experts, exports
 from services.accounts import AccountError
 from services.integrity import barred_until
-from services.meetings import composition_problems, members_of
+from services.meetings import composition_problems, members_of, plans_reviewed_by
 from services.pagination import paginate
 from workflow import WorkflowError
 from workflow.experts import compose_committee, import_experts, open_expert_account, save_expert, set_expert_active
@@ -145,9 +145,7 @@ def import_pool():
 
 def office_plans():
     """The plans the office's committee reviews, newest first."""
-    committee = current_user.organisation.committee_id
-    return (ReviewPlan.select().join(PlanCommittee).where(PlanCommittee.committee == committee)
-            .order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc()))
+    return plans_reviewed_by(current_user.organisation.committee)
 
 
 def office_plan(plan_id):

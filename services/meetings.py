@@ -7,7 +7,17 @@
 """
 from dataclasses import dataclass
 
-from models import Attendance, CommitteeMember, ConflictKind, Expert, MemberRole, Recusal
+from models import (
+    Attendance,
+    CommitteeMember,
+    ConflictKind,
+    Expert,
+    Level,
+    MemberRole,
+    PlanCommittee,
+    Recusal,
+    ReviewPlan,
+)
 
 
 def two_thirds(count):
@@ -67,6 +77,16 @@ def conflicts(expert, application):
     if applicant.id_number and applicant.id_number.upper() in declared_relatives(expert):
         found.append(Conflict(ConflictKind.RELATIVE, "申报人身份证号在专家申报的近亲属中"))
     return found
+
+
+def plans_reviewed_by(committee):
+    """The plans a committee reviews: those linked to it, and for the 高评委 every senior plan (category 2 professions
+    and 中推高 recommendations reach it whichever 中评委 the plan names)."""
+    linked = PlanCommittee.select(PlanCommittee.plan).where(PlanCommittee.committee == committee)
+    condition = ReviewPlan.id.in_(linked)
+    if committee.is_senior:
+        condition |= ReviewPlan.level == Level.SENIOR
+    return ReviewPlan.select().where(condition).order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc())
 
 
 def members_of(plan, committee):

@@ -2,11 +2,11 @@
 their expert accounts, and the committee of each plan chosen from the pool."""
 from peewee import IntegrityError
 
-from models import CommitteeMember, Expert, MemberRole, PlanCommittee, Role
+from models import CommitteeMember, Expert, MemberRole, ReviewPlan, Role
 from services import audit, experts
 from services.accounts import create_account, new_temporary_password
 from services.integrity import barred_until
-from services.meetings import composition_problems
+from services.meetings import composition_problems, plans_reviewed_by
 from services.txn import atomic
 from workflow import WorkflowError
 
@@ -96,7 +96,7 @@ def open_expert_account(actor, expert, username, ip=""):
 
 
 def plan_reviewed_by(committee, plan):
-    return PlanCommittee.select().where((PlanCommittee.plan == plan) & (PlanCommittee.committee == committee)).exists()
+    return plans_reviewed_by(committee).where(ReviewPlan.id == plan.id).exists()
 
 
 def compose_committee(actor, plan, choices, today=None, ip=""):
