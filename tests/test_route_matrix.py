@@ -11,14 +11,17 @@ from urllib.parse import urlencode
 from models import (
     Achievement,
     AchievementFile,
+    AgendaItem,
     Application,
     ApplicationFile,
     ApplicationStatus,
     BatchKind,
     DocumentBatch,
     DocumentIssue,
+    Expert,
     FeeNotice,
     Holiday,
+    Meeting,
     Notification,
     Organisation,
     Publicity,
@@ -33,10 +36,12 @@ from models import (
 )
 from services import fees, storage
 from services.idcard import check_char
-from tests.chain_world import filed, place, staff, submitted
+from tests.chain_world import compose, filed, place, staff, submitted
 from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
 from tests.samples import CODE_A, CODE_B, credit_code, pdf, register_unit
 from tests.wizard_world import passed_achievement
+from workflow.experts import open_expert_account
+from workflow.meetings import create_meeting, record_attendance
 
 SKIPPED = {"static": "serves the files under static/ to anyone: no records, no roles"}
 DENIED = {403, 404, 410}  # 410: the pledge page's answer to a used or expired link
@@ -71,6 +76,9 @@ PARAMETERS = {
     "user_id": Parameter(User),
     "message_id": Parameter(SmsMessage),
     "batch_id": Parameter(DocumentBatch),
+    "expert_id": Parameter(Expert),
+    "meeting_id": Parameter(Meeting),
+    "item_id": Parameter(AgendaItem),
     # the pledge link's token is the credential itself: a side's is an expired one, which must tell nothing
     "token": Parameter("token", missing="no-such-token"),
     # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
@@ -142,8 +150,13 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
                            reference=fees.reference(construction.id, later[0].id), issued_on=date.today(),
                            due_on=date.today() + timedelta(days=14), payee=f"{unit_name}专用收款账户")
     sms = SmsMessage.create(user=applicant, mobile=applicant.mobile, body=f"{applicant.real_name}，您的申报已受理。")
-    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office,
-                                 requested_by=make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office))
+    office_user = make_user(Role.COMMITTEE_OFFICE, f"office_{first}", organisation=office)
+    batch = DocumentBatch.create(kind=BatchKind.ROSTER, plan=plan, organisation=office, requested_by=office_user)
+    members = compose(office_user, plan, start=first)  # the committee of the side's meeting, on its 丁's agenda
+    with app.test_request_context():
+        meeting = create_meeting(office_user, plan, date.today(), f"{unit_name}评审会场")
+        record_attendance(office_user, meeting, [e.id for e in members])
+        voter, _ = open_expert_account(office_user, members[0], f"expert_{first}")
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -159,6 +172,10 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         SmsMessage: [sms.id],
         FeeNotice: [fee.id],
         DocumentBatch: [batch.id],
+        Expert: [e.id for e in members],
+        Meeting: [meeting.id],
+        AgendaItem: [i.id for i in meeting.items],
+        "expert account": voter,
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],
@@ -189,12 +206,13 @@ def build_world(app, client):
         "construction bureau": staff(Role.CONSTRUCTION_BUREAU), "HR bureau": staff(Role.HR_BUREAU),
         "committee office": staff(Role.COMMITTEE_OFFICE, committee_number=3),
         "senior committee office": staff(Role.COMMITTEE_OFFICE, committee_number=1),
+        "expert": ours.pop("expert account"),
         "admin": make_user(Role.ADMIN, "admin_ours"),
     }
     theirs.hidden_from = set(users) - {"admin"}
     # our region's bureaus and committee office hold the neighbour's applications (and the committee office forwards
     # one to the 高评委 as the matrix runs); its people are no one else's
-    neighbour.hidden_from = {"anonymous", "applicant", "unit", "unit awaiting approval", "talent centre"}
+    neighbour.hidden_from = {"anonymous", "applicant", "unit", "unit awaiting approval", "talent centre", "expert"}
     return World(users, ours, {"theirs": theirs, "neighbour": neighbour})
 
 
