@@ -72,7 +72,7 @@ def test_a_meeting_with_a_recusal_and_online_ballots(page, meeting_world):
         log_in(page, expert.user)
         open_menu(page, "我的评审会议")
         row(page, "待评甲").get_by_role("link", name="投票").click()
-        page.get_by_role("radio", name="同意").check()
+        page.get_by_role("radio", name="同意", exact=True).check()
         page.get_by_role("button", name="提交选票").click()
         expect(flash(page)).to_contain_text("您对待评甲的投票已提交")
         expect(row(page, "待评甲")).to_contain_text("已投票")
