@@ -84,8 +84,7 @@ def active(expert_id):
     turn_on = request.form.get("active") == "1"
     set_expert_active(current_user, expert, turn_on, ip=request.remote_addr or "")
     flash(f"已{'启用' if turn_on else '停用'}专家{expert.name}。", "success")
-    return redirect(request.referrer if request.referrer and "/committee/experts" in request.referrer
-                    else url_for("experts.pool"))
+    return redirect(url_for("experts.pool"))
 
 
 @bp.route("/experts/<int:expert_id>/account", methods=["POST"])

@@ -1,7 +1,5 @@
 """评委会办公室: 评审会议 — creation, attendance, each agenda item's recusals and its secret vote (paper tally or
 online ballots) — and 面试安排. Meetings go through meetings_visible_to; every change through workflow/meetings.py."""
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
@@ -12,7 +10,7 @@ from blueprints.review import visible_application
 from models import AgendaItem, BallotCast, ConflictKind, Expert, Meeting, Role, VoteState, meetings_visible_to
 from services import meetings
 from services.pagination import paginate
-from services.values import read_date, whole_number, whole_numbers
+from services.values import read_date, read_datetime, whole_number, whole_numbers
 from workflow import WorkflowError
 from workflow.meetings import (
     close_vote,
@@ -169,13 +167,6 @@ def cast_count(item_id):
     cast = BallotCast.select().where(BallotCast.item == item).count()
     return render_template("meetings/_cast.html", item=item, cast=cast, voters=len(meetings.voters_of(item))), \
         (286 if item.state != VoteState.OPEN else 200)
-
-
-def read_datetime(text):
-    try:
-        return datetime.fromisoformat(str(text or "").strip().replace("T", " ")[:16])
-    except ValueError:
-        return None
 
 
 @bp.route("/applications/<int:application_id>/interview-time", methods=["POST"])

@@ -71,12 +71,17 @@ class ImportRow:
     error: str = ""
 
 
+# what openpyxl raises on a damaged file; SyntaxError covers the XML parsers' errors (lxml's and ElementTree's)
+UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError, SyntaxError)
+
+
 def _sheet_rows(data):
+    """The cell values of the first sheet, row by row (read at once: a damaged file fails here, not half-way)."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return list(book.worksheets[0].iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 20))
+    except UNREADABLE:
         raise ExpertImportError("文件不是有效的 xlsx 工作簿，请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
-    return book.worksheets[0].iter_rows(values_only=True)
 
 
 def parse_import(data, committee):

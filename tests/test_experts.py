@@ -1,6 +1,7 @@
 """专家库 through the office's pages: add and correct with every rule named, 停用 (never delete), xlsx import with a
 preview that writes nothing, export, expert accounts; 评委会组成 by page; 面试 scheduled with an SMS."""
 import io
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -64,6 +65,14 @@ def test_another_committees_office_cannot_see_or_change_the_pool(client, office)
     assert Expert.get_by_id(expert.id).is_active
 
 
+def zipped(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 def workbook(*rows, header=("姓名", "身份证号", "工作单位", "手机号")):
     book = Workbook()
     book.active.append(["越城区中评委专家名单"])
@@ -96,8 +105,10 @@ def test_an_import_is_previewed_then_confirmed(client, office):
 
 @pytest.mark.parametrize("content, message", [
     (b"not a workbook", "文件不是有效的 xlsx 工作簿"),
+    (zipped({"readme.txt": "不是工作簿"}), "文件不是有效的 xlsx 工作簿"),
+    (zipped({"[Content_Types].xml": "<broken", "xl/workbook.xml": "<broken"}), "文件不是有效的 xlsx 工作簿"),
     (workbook(("李一", ID_MALE), header=("名字", "证件")), "找不到表头"),
-])
+], ids=["text", "zip without a workbook", "broken xml", "no header"])
 def test_an_unreadable_import_writes_nothing(client, office, content, message):
     response = client.post("/committee/experts/import", data={"workbook": (io.BytesIO(content), "x.xlsx")},
                            content_type="multipart/form-data")
@@ -147,8 +158,9 @@ def test_an_interview_is_scheduled_and_the_candidate_told_by_sms(client, office)
     refused = client.post(url, data={"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "room": "302"}, follow_redirects=True)
     assert "已标记为面试对象" in refused.get_data(as_text=True) and not Interview.select().exists()
     client.post(f"/applications/{application.id}/interview", data={"candidate": "1"})
-    past = client.post(url, data={"starts_at": "2020-01-01T09:00", "room": "302"}, follow_redirects=True)
-    assert "须晚于现在" in past.get_data(as_text=True)
+    for bad in ("2020-01-01T09:00", "2026-13-45T09:00", "下周一", "9999-01-01T09:00"):
+        refused = client.post(url, data={"starts_at": bad, "room": "302"}, follow_redirects=True)
+        assert "请填写面试时间（须晚于现在" in refused.get_data(as_text=True), bad
     client.post(url, data={"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "room": "越城区行政中心 302 室"})
     interview = Interview.get()
     assert (interview.starts_at, interview.room) == (starts, "越城区行政中心 302 室")
