@@ -29,10 +29,10 @@ from models import (
     SmsStatus,
     Stage,
     TitleRecord,
-    User,
 )
 from services import fees
 from tests.chain_world import as_user, compose, filed, place, staff, submitted
+from tests.conftest import make_user
 from tests.helpers import parse
 from tests.samples import CODE_B, achievement, jpeg, pdf, png, register_unit
 from tests.wizard_world import (
@@ -46,7 +46,6 @@ from tests.wizard_world import (
     step_url,
     upload_photo,
 )
-from workflow.experts import open_expert_account
 from workflow.meetings import create_meeting, open_vote, record_attendance
 
 BIG = str(2**63)
@@ -244,13 +243,13 @@ def meeting_world(app, office_user, plan, unit):
     members = compose(office_user, plan)
     candidate = filed(plan, unit, 11, office_user.organisation, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)
     Application.update(interview_candidate=True).where(Application.id == candidate.id).execute()
+    members[0].user = make_user(Role.EXPERT, "expert_fuzz")
+    members[0].save()
     with app.test_request_context():
         meeting = create_meeting(office_user, plan, date.today(), "第一会议室")
         record_attendance(office_user, meeting, [e.id for e in members])
-        expert, _ = open_expert_account(office_user, members[0], "expert_fuzz")
         open_vote(office_user, meeting.items.order_by(AgendaItem.position).first())
-    User.update(must_change_password=False).where(User.id == expert.id).execute()
-    return expert
+    return members[0].user
 
 
 def test_no_hostile_value_on_any_route_gives_a_server_error(app, clients):
