@@ -7,7 +7,17 @@ from peewee import fn
 from blueprints import role_required
 from blueprints.experts import office_plan, office_plans
 from blueprints.review import visible_application
-from models import AgendaItem, BallotCast, ConflictKind, Expert, Meeting, Role, VoteState, meetings_visible_to
+from models import (
+    AgendaItem,
+    BallotCast,
+    ConflictKind,
+    Expert,
+    Meeting,
+    Role,
+    VoteState,
+    experts_visible_to,
+    meetings_visible_to,
+)
 from services import meetings
 from services.pagination import paginate
 from services.values import read_date, read_datetime, whole_number, whole_numbers
@@ -128,7 +138,7 @@ def _act(item, action, message):
 @office_only
 def recusal(item_id):
     item = own_item(item_id)
-    expert = Expert.get_or_none(Expert.id == (whole_number(request.form.get("expert")) or 0))
+    expert = experts_visible_to(current_user).where(Expert.id == (whole_number(request.form.get("expert")) or 0)).first()
     kind = request.form.get("kind")
     if expert is None or kind not in ConflictKind._value2member_map_:
         flash("请选择回避的评委和回避情形。", "warning")
