@@ -412,3 +412,16 @@ def test_an_expert_account_belongs_to_no_organisation(ctx):
     assert world.experts[0].__class__.get_by_id(world.experts[0].id).user_id == user.id
     with pytest.raises(WorkflowError, match="已有专家账号"):
         open_expert_account(world.office, world.experts[0], "zhuanjia02")
+
+
+def test_a_recusal_names_only_an_expert_of_the_offices_pool(client, app):
+    from tests.chain_world import as_user
+
+    with app.test_request_context():
+        world = Meeting(3, 3)
+    foreign = pool_expert(staff(Role.COMMITTEE_OFFICE, committee_number=4).organisation.committee, 7, name="外评委")
+    as_user(client, world.office)
+    response = client.post(f"/committee/agenda/{world.item.id}/recusals",
+                           data={"expert": foreign.id, "kind": "declared", "reason": "其他"})
+    assert response.status_code == 400 and "外评委" not in response.get_data(as_text=True)
+    assert not Recusal.select().exists()
