@@ -19,6 +19,7 @@ from tests.chain_world import (
     as_user,
     compose,
     decide,
+    decide_by_meeting,
     filed,
     meeting_tally,
     place,
@@ -171,3 +172,14 @@ def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "评审会已表决，待结果公示" in page and "评审会表决（结果待公示）" in page
     assert "不同意" not in page, "the result is released only after the results 公示"
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_decide_by_meeting_runs_a_lawful_meeting_for_other_tests(app, passed):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    applications = [filed(plan, unit, n, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE) for n in (1, 2)]
+    meeting = decide_by_meeting(app, staff(Role.COMMITTEE_OFFICE, committee_number=3), applications, passed=passed)
+    assert meeting.items.count() == 2
+    for application in applications:
+        fresh = Application.get_by_id(application.id)
+        assert (fresh.status, fresh.decided_pass, fresh.meeting_date) == (S.DECIDED, passed, TODAY)
