@@ -243,6 +243,40 @@ class SmsStatus(LabeledEnum):
     GAVE_UP = ("gave_up", "多次失败，已停止重试")
 
 
+class MemberRole(LabeledEnum):
+    """A member's place in a plan's committee (评委会组成)."""
+
+    CHAIR = ("chair", "主任委员")
+    DEPUTY = ("deputy", "副主任委员")
+    MEMBER = ("member", "委员")
+
+
+class ConflictKind(LabeledEnum):
+    """Why an expert is recused (回避) from an application; services/meetings.conflicts computes all but DECLARED."""
+
+    SELF = ("self", "本人申报")
+    SAME_UNIT = ("same_unit", "与申报人同一单位")
+    RELATIVE = ("relative", "申报人是其申报的近亲属")
+    DECLARED = ("declared", "其他应当回避的情形")
+
+
+class VoteMode(LabeledEnum):
+    PAPER = ("paper", "纸质无记名投票，录入计票结果")
+    ONLINE = ("online", "专家在线无记名投票")
+
+
+class VoteState(LabeledEnum):
+    WAITING = ("waiting", "未表决")
+    OPEN = ("open", "投票中")
+    CLOSED = ("closed", "已表决")
+
+
+class Choice(LabeledEnum):
+    AGREE = ("agree", "同意")
+    DISAGREE = ("disagree", "不同意")
+    ABSTAIN = ("abstain", "弃权")
+
+
 # ---------------------------------------------------------------- reference data (附件4)
 
 class Region(BaseModel):
@@ -790,7 +824,7 @@ class ReviewAction(BaseModel):
     ACTION_LABELS = {
         "submit": "提交", "resubmit": "修改后重新提交", "pass": "通过", "return": "退回", "refuse": "不通过",
         "publicity": "资格公示", "send": "报送", "recommend": "审核推荐", "result_pass": "评审通过",
-        "result_fail": "评审未通过", "forward": "推荐至高评委",
+        "result_fail": "评审未通过", "forward": "推荐至高评委", "decided": "评审会表决（结果待公示）",
         "fee_notice": "缴费通知", "fee_paid": "确认缴费", "fee_waived": "免收费用",
         "result_publicity": "评审结果公示", "result_notice": "告知评审结果", "objection_upheld": "异议成立",
         "recheck": "申请复查", "recheck_maintained": "复查：维持原结果", "re_review": "复查：重新评审",
@@ -934,6 +968,121 @@ class Expert(BaseModel):
         return self.name
 
 
+    def can_manage(self, user):
+        """The office of its committee (专家库 management, composition, expert accounts)."""
+        return (user.is_authenticated and user.role == Role.COMMITTEE_OFFICE and user.organisation_id is not None
+                and user.organisation.committee_id == self.committee_id)
+
+
+class CommitteeMember(BaseModel):
+    """A member of the committee that reviews a plan (评委会组成), chosen from its 专家库."""
+
+    plan = pw.ForeignKeyField(ReviewPlan, backref="committee_members")
+    expert = pw.ForeignKeyField(Expert, backref="memberships")
+    role = EnumField(MemberRole)
+
+    class Meta:
+        indexes = ((("plan", "expert"), True),)
+
+
+class Meeting(BaseModel):
+    """评审会议 of an office for a plan; its members and agenda are frozen when it is created."""
+
+    office = pw.ForeignKeyField(Organisation, backref="+")
+    plan = pw.ForeignKeyField(ReviewPlan, backref="meetings")
+    held_on = pw.DateField()
+    place = pw.CharField(max_length=128)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=now)
+
+    def can_manage(self, user):
+        return user.is_authenticated and user.role == Role.COMMITTEE_OFFICE and user.organisation_id == self.office_id
+
+    def __str__(self):
+        return f"{self.held_on} {self.place}"
+
+
+class Attendance(BaseModel):
+    """A member of the meeting's committee (as composed when the meeting was created), present or not."""
+
+    meeting = pw.ForeignKeyField(Meeting, backref="attendance", on_delete="CASCADE")
+    expert = pw.ForeignKeyField(Expert, backref="attendance")
+    role = EnumField(MemberRole)
+    present = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("meeting", "expert"), True),)
+
+
+class AgendaItem(BaseModel):
+    """An application on a meeting's agenda (花名册 order), its vote and the computed result."""
+
+    meeting = pw.ForeignKeyField(Meeting, backref="items", on_delete="CASCADE")
+    application = pw.ForeignKeyField(Application, backref="agenda_items")
+    position = pw.IntegerField()
+    mode = EnumField(VoteMode, null=True)
+    state = EnumField(VoteState, default=VoteState.WAITING)
+    voters = pw.IntegerField(null=True)  # present, non-recused members when the vote closed
+    agree = pw.IntegerField(null=True)
+    disagree = pw.IntegerField(null=True)
+    abstain = pw.IntegerField(null=True)
+    passed = pw.BooleanField(null=True)
+    closed_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("meeting", "application"), True),)
+
+
+class Recusal(BaseModel):
+    """An expert recused (回避) from an agenda item, with its cause; recorded by the office."""
+
+    item = pw.ForeignKeyField(AgendaItem, backref="recusals", on_delete="CASCADE")
+    expert = pw.ForeignKeyField(Expert, backref="recusals")
+    kind = EnumField(ConflictKind)
+    reason = pw.TextField(default="")
+    recorded_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("item", "expert"), True),)
+
+
+def new_ballot_key():
+    return secrets.token_hex(16)
+
+
+class Ballot(BaseModel):
+    """One secret (无记名) online ballot: no column names its voter or the time it was cast, and its key is random.
+
+    On SQLite the table is WITHOUT ROWID (migration 012), so rows are stored in key order, not in the order cast;
+    who has voted is kept apart in BallotCast, whose order therefore cannot be matched to the ballots.
+    """
+
+    key = pw.CharField(max_length=32, primary_key=True, default=new_ballot_key)
+    item = pw.ForeignKeyField(AgendaItem, backref="ballots", on_delete="CASCADE")
+    choice = EnumField(Choice)
+
+
+class BallotCast(BaseModel):
+    """That an expert has voted on an item (so no one votes twice); which way is in no table."""
+
+    item = pw.ForeignKeyField(AgendaItem, backref="casts", on_delete="CASCADE")
+    expert = pw.ForeignKeyField(Expert, backref="+")
+
+    class Meta:
+        indexes = ((("item", "expert"), True),)
+
+
+class Interview(BaseModel):
+    """面试/答辩 time and room of a candidate; the candidate is told by SMS."""
+
+    application = pw.ForeignKeyField(Application, unique=True, backref="interviews")
+    starts_at = pw.DateTimeField()
+    room = pw.CharField(max_length=128)
+    scheduled_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    scheduled_at = pw.DateTimeField(default=now)
+
+
 class Certificate(BaseModel):
     """The 电子证书 of a confirmed pass; revoked (never deleted) by a 诚信档案 case."""
 
@@ -1046,9 +1195,10 @@ class AuditLog(BaseModel):
 MODELS = [
     Region, Committee, Profession, CommitteeProfession, StoredFile, Organisation, User, UnitReview,
     EducationRecord, TitleRecord, LoginFailure, CaptchaChallenge, ReviewPlan, PlanCommittee, PlanProfession,
-    Achievement, AchievementFile, AchievementReview, Publicity, ResultPublicity, Application, ApplicationAchievement, ApplicationFile,
-    Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch, Expert, Certificate, IntegrityCase, Objection, Recheck, Notification, SmsMessage,
-    AuditLog,
+    Achievement, AchievementFile, AchievementReview, Publicity, ResultPublicity, Application, ApplicationAchievement,
+    ApplicationFile, Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch,
+    Expert, Certificate, IntegrityCase, Objection, Recheck, Notification, SmsMessage, AuditLog, CommitteeMember, Meeting,
+    Attendance, AgendaItem, Recusal, Ballot, BallotCast, Interview,
 ]
 
 
@@ -1176,3 +1326,28 @@ def applications_using(stored):
     """Ids of the applications whose submitted versions carry a file (a draft's files are only its applicant's)."""
     return (Submission.select(Submission.application)
             .join(SubmissionFile, on=(SubmissionFile.submission == Submission.id)).where(SubmissionFile.file == stored))
+
+
+def experts_visible_to(viewer):
+    """Experts `viewer` may see: its committee's 专家库 for an office, its own rows for an expert, all for the admin."""
+    query = Expert.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.COMMITTEE_OFFICE and viewer.organisation_id:
+        return query.where(Expert.committee == viewer.organisation.committee_id)
+    if viewer.role == Role.EXPERT:
+        return query.where(Expert.user == viewer.id)
+    return query.where(False)
+
+
+def meetings_visible_to(viewer):
+    """Meetings `viewer` may open: the office's own; for an expert, those whose committee they sit on."""
+    query = Meeting.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.COMMITTEE_OFFICE and viewer.organisation_id:
+        return query.where(Meeting.office == viewer.organisation_id)
+    if viewer.role == Role.EXPERT:
+        seats = Attendance.select(Attendance.meeting).where(Attendance.expert.in_(experts_visible_to(viewer)))
+        return query.where(Meeting.id.in_(seats))
+    return query.where(False)

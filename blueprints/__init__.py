@@ -14,10 +14,13 @@ def register_blueprints(app):
         certificates,
         committee,
         documents,
+        expert,
+        experts,
         fees,
         files,
         home,
         integrity,
+        meetings,
         plans,
         public,
         results,
@@ -34,7 +37,7 @@ def register_blueprints(app):
     from services.notifications import unread_count
 
     for module in (public, auth, home, applicant, unit, files, admin, plans, wizard, review, committee, documents, fees, roster,
-                   results, integrity, certificates):
+                   results, integrity, certificates, experts, meetings, expert):
         app.register_blueprint(module.bp)
     app.add_template_global(kept_file)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")

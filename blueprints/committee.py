@@ -1,4 +1,4 @@
-"""Committee offices (评委会办公室): 评审对象, 评审结果录入, and a 中评委's 推荐至高评委."""
+"""Committee offices (评委会办公室): 评审对象 and a 中评委's 推荐至高评委; results come from 评审会议 (blueprints/meetings.py)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -6,8 +6,7 @@ from flask_login import current_user
 from blueprints import role_required
 from blueprints.review import detail_context, queue_page, visible_application
 from models import Application, ApplicationStatus, Role, applications_held_by
-from services.values import read_date
-from workflow import WorkflowError, forward_to_senior, record_result
+from workflow import forward_to_senior
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 office_only = role_required(Role.COMMITTEE_OFFICE)
@@ -24,25 +23,6 @@ def queue():
 def detail(application_id):
     return render_template("review/detail.html", **detail_context(visible_application(application_id),
                                                                   request.args.get("submission", type=int)))
-
-
-@bp.route("/applications/<int:application_id>/result", methods=["POST"])
-@office_only
-def result(application_id):
-    application = visible_application(application_id)
-    outcome = request.form.get("result")
-    meeting = read_date(request.form.get("meeting_date"))
-    try:
-        if outcome not in ("pass", "fail"):
-            raise WorkflowError("请选择评审通过或评审未通过。")
-        record_result(application, current_user, outcome == "pass", meeting, request.form.get("reason", ""),
-                      seen=request.form.get("seen") or None, ip=request.remote_addr or "")
-    except WorkflowError as error:
-        flash(str(error), "warning")
-        context = detail_context(Application.get_by_id(application.id))
-        return render_template("review/detail.html", form_values=request.form, **context), 409
-    flash(f"已录入{application.applicant.real_name}的评审结果。", "success")
-    return redirect(url_for("committee.queue", state=ApplicationStatus.AT_COMMITTEE.value))
 
 
 @bp.route("/forward", methods=["GET", "POST"])

@@ -5,12 +5,15 @@ from flask_login import current_user, login_required
 from models import (
     Achievement,
     AchievementStatus,
+    AgendaItem,
     Application,
     ApplicationStatus,
     Notification,
     Role,
+    VoteState,
     achievements_visible_to,
     applications_held_by,
+    meetings_visible_to,
     now,
 )
 from services.pagination import paginate
@@ -48,10 +51,14 @@ def waiting_for(user):
                  ("审查通过待审核推荐", here.where(Application.status == ApplicationStatus.STAGE_PASSED),
                   url_for("review.recommend_page"))]
     elif user.role == Role.COMMITTEE_OFFICE:
-        piles = [("待录入评审结果", here.where(Application.status == ApplicationStatus.AT_COMMITTEE),
+        piles = [("待评审会议表决", here.where(Application.status == ApplicationStatus.AT_COMMITTEE),
                   url_for("committee.queue", state=ApplicationStatus.AT_COMMITTEE.value)),
                  ("已推荐待报送高评委", here.where(Application.status == ApplicationStatus.RECOMMENDED),
                   url_for("committee.forward"))]
+    elif user.role == Role.EXPERT:
+        piles = [("正在投票的申报", AgendaItem.select().where(
+            AgendaItem.meeting.in_(meetings_visible_to(user)) & (AgendaItem.state == VoteState.OPEN)),
+            url_for("expert.meetings"))]
     counted = [(label, query.count(), link) for label, query, link in piles]
     return [pile for pile in counted if pile[1]]
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
-from models import ApplicationStatus, Level, Role
+from models import Level, Role
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,13 @@ MENUS = {
     Role.CONSTRUCTION_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, ROSTER, NOTICES],
     Role.HR_BUREAU: [HOME, FEES, FEE_LIST, PENDING, RECOMMEND, ROSTER, NOTICES],
     Role.COMMITTEE_OFFICE: [
-        HOME, MenuItem("评审对象", "committee.queue"),
-        MenuItem("评审结果录入", "committee.queue", {"state": ApplicationStatus.AT_COMMITTEE.value}),
-        ROSTER, MenuItem("推荐至高评委", "committee.forward"), MenuItem("评审结果公示", "results.publicity_list"),
+        HOME, MenuItem("评审对象", "committee.queue"), MenuItem("专家库", "experts.pool"),
+        MenuItem("评委会组成", "experts.compositions"), MenuItem("评审会议", "meetings.meeting_list"), ROSTER,
+        MenuItem("推荐至高评委", "committee.forward"), MenuItem("评审结果公示", "results.publicity_list"),
         MenuItem("异议处理", "results.objections"), MenuItem("复查申请", "results.rechecks"),
-        MenuItem("电子证书", "certificates.index"), INTEGRITY, FEES, FEE_LIST,
-        NOTICES,
+        MenuItem("电子证书", "certificates.index"), INTEGRITY, FEES, FEE_LIST, NOTICES,
     ],
+    Role.EXPERT: [HOME, MenuItem("我的评审会议", "expert.meetings"), NOTICES],
     Role.ADMIN: [
         HOME, MenuItem("账号管理", "admin.accounts_list"), MenuItem("单位审核", "admin.units"),
         MenuItem("评审工作计划", "plans.admin_list"), MenuItem("评委会与专业", "admin.committees"),

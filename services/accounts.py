@@ -28,6 +28,8 @@ COMMON_PASSWORDS = frozenset(["1qaz2wsx", "1q2w3e4r", "1q2w3e4r5t", "q1w2e3r4", 
 COMMON_WORDS = frozenset(["password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "admin", "administrator", "root", "user", "test", "guest", "qwerty", "qwer", "asdf", "asdfgh", "zxcv", "zxcvbn", "qaz", "wsx", "abc", "abcd", "abcde", "abcdef", "a", "aa", "aaa", "q", "qq", "qqq", "x", "xx", "woaini", "iloveyou", "welcome", "letmein", "hello", "china"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+# Accounts bound to no organisation; an expert's account is linked to its Expert row instead (workflow/experts).
+UNBOUND_ROLES = (Role.APPLICANT, Role.ADMIN, Role.EXPERT)
 # Used in place of a real hash so that an unknown login name costs the same time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password")
 
@@ -88,9 +90,9 @@ def create_account(actor, *, username, real_name, password, role, mobile="", org
         raise AccountError(f"登录名“{username}”已被使用。", "username")
     if mobile and not MOBILE.match(mobile):
         raise AccountError(f"手机号“{mobile}”格式不正确，应为 11 位大陆手机号。", "mobile")
-    if role in (Role.APPLICANT, Role.ADMIN) and organisation is not None:
+    if role in UNBOUND_ROLES and organisation is not None:
         raise AccountError(f"{role.label}账号不绑定机构。", "organisation")
-    if role not in (Role.APPLICANT, Role.ADMIN, Role.UNIT) and organisation is None:
+    if role not in (*UNBOUND_ROLES, Role.UNIT) and organisation is None:
         raise AccountError(f"{role.label}账号必须绑定所属机构。", "organisation")
     if organisation is not None and organisation.kind != role:
         raise AccountError(f"机构“{organisation.name}”是{organisation.kind.label}，不能绑定{role.label}账号。", "organisation")

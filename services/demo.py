@@ -12,10 +12,13 @@ from models import (
     ApplicationStatus,
     ApplicationType,
     Committee,
+    CommitteeMember,
     Degree,
     Education,
     EducationRecord,
+    Expert,
     Level,
+    MemberRole,
     Organisation,
     Ownership,
     PlanCommittee,
@@ -56,6 +59,34 @@ def open_demo_plans(today=None):
         ReviewPlan.id.in_(mid) | (ReviewPlan.title == DEMO_SENIOR_PLAN)).execute()
 
 
+# 越城区中评委's 专家库: (name, unit, title, speciality); the first is 主任委员, the next two 副主任委员, the rest 委员.
+# 周工 works at the demo unit, so a meeting proposes his recusal from 张工程's application.
+DEMO_EXPERTS = [
+    ("陈建国", "绍兴市建筑设计研究院", "正高级工程师", "建筑工程"), ("林秀英", "浙江越城建设监理有限公司", "高级工程师", "工程监理"),
+    ("黄志强", "绍兴文理学院", "教授", "土木工程"), ("周立新", DEMO_UNIT, "高级工程师", "建筑施工"),
+    ("吴海燕", "绍兴市市政设计院", "高级工程师", "市政工程"), ("徐国华", "越城区建设工程质量监督站", "高级工程师", "质量管理"),
+    ("孙明", "绍兴市勘察测绘院", "高级工程师", "岩土工程"), ("马丽", "浙江绍兴安装工程有限公司", "高级工程师", "建筑安装"),
+    ("朱伟", "绍兴市造价管理站", "高级工程师", "工程造价"),
+]
+
+
+def _demo_committee(unit):
+    """越城区中评委's 专家库 and the committee composed for its mid plan; returns the 主任委员's Expert row."""
+    committee = Committee.get(Committee.number == 3)
+    plan = (ReviewPlan.select().join(PlanCommittee)
+            .where((PlanCommittee.committee == committee) & (ReviewPlan.level == Level.MID)).get())
+    roles = [MemberRole.CHAIR, MemberRole.DEPUTY, MemberRole.DEPUTY] + [MemberRole.MEMBER] * (len(DEMO_EXPERTS) - 3)
+    experts = []
+    for number, ((name, unit_name, title, speciality), role) in enumerate(zip(DEMO_EXPERTS, roles, strict=True), 1):
+        first17 = f"33060219650301{number:03d}"
+        expert = Expert.create(committee=committee, name=name, id_number=first17 + check_char(first17),
+                               unit_name=unit_name, unit=unit if unit_name == unit.name else None, title=title,
+                               speciality=speciality, mobile=f"1390000{number:04d}")
+        CommitteeMember.create(plan=plan, expert=expert, role=role)
+        experts.append(expert)
+    return experts[0]
+
+
 def seed_demo():
     """Create the demo unit and accounts; requires the reference data."""
     yuecheng = Region.get(Region.name == "越城区")
@@ -91,6 +122,11 @@ def seed_demo():
                            status=AchievementStatus.PASSED)
         users = [applicant]
         users += [create_account(None, password=DEMO_PASSWORD, **spec) for spec in accounts]
+        chair = _demo_committee(unit)
+        chair.user = create_account(None, username="expert_demo", real_name=chair.name, password=DEMO_PASSWORD,
+                                    role=Role.EXPERT, mobile=chair.mobile)
+        chair.save()
+        users.append(chair.user)
         open_demo_plans()
         publish_demo_results(unit, users[-1])
     return users

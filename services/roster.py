@@ -40,8 +40,8 @@ GROUPS = (
     ("技能人才申报", lambda a: a.application_type == T.SKILLED),
 )
 # what a committee office lists: addressed to it and arrived there
-AT_OR_PAST_COMMITTEE = (ApplicationStatus.AT_COMMITTEE, ApplicationStatus.RECOMMENDED, ApplicationStatus.PASSED,
-                        ApplicationStatus.FAILED)
+AT_OR_PAST_COMMITTEE = (ApplicationStatus.AT_COMMITTEE, ApplicationStatus.RECOMMENDED, ApplicationStatus.DECIDED,
+                        ApplicationStatus.RESULT_PUBLICITY, ApplicationStatus.PASSED, ApplicationStatus.FAILED)
 SENDERS = (Role.TALENT_CENTRE, Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU)
 ROLES = (Role.COMMITTEE_OFFICE, *SENDERS)
 

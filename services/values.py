@@ -1,6 +1,6 @@
 """Reading untrusted values: whole numbers that fit the database's integer columns, text without control characters."""
 import re
-from datetime import date
+from datetime import date, datetime
 
 # PostgreSQL's INTEGER and SERIAL columns (ids, versions, years) hold 32 bits; SQLite's hold 64.
 MAX_INT = 2**31 - 1
@@ -27,6 +27,15 @@ def read_date(text):
     except ValueError:
         return None
     return day if EARLIEST <= day <= LATEST else None
+
+
+def read_datetime(text):
+    """A "YYYY-MM-DD HH:MM" (or the browser's "YYYY-MM-DDTHH:MM") moment between EARLIEST and LATEST, or None."""
+    try:
+        moment = datetime.fromisoformat(str(text or "").strip().replace("T", " ")[:16])
+    except ValueError:
+        return None
+    return moment if EARLIEST <= moment.date() <= LATEST else None
 
 
 def clean_text(value):

@@ -90,3 +90,60 @@ def decided(plan, unit, number, office, passed=True, meeting_date=None, **extra)
     stage = Stage.SENIOR_COMMITTEE if office.committee.is_senior else Stage.COMMITTEE
     return place(filed(plan, unit, number, office, **extra), ApplicationStatus.DECIDED, stage=stage, holder=office,
                  decided_pass=passed, meeting_date=meeting_date or date.today() - timedelta(days=1))
+def pool_expert(committee, number, **extra):
+    """Expert `number` of a committee's 专家库 (the same person when asked again), with a valid 身份证号."""
+    from models import Expert
+
+    first17 = f"33010219700101{number:03d}"
+    values = {"name": f"评委{number:02d}", "unit_name": f"评委{number:02d}所在设计院", **extra}
+    expert, _ = Expert.get_or_create(committee=committee, id_number=first17 + check_char(first17), defaults=values)
+    return expert
+
+
+def compose(office_user, plan, count=3, start=1):
+    """评委会组成 of `count` experts of the office's pool: the first 主任委员, the second 副主任委员, the rest 委员."""
+    from models import MemberRole
+    from workflow.experts import compose_committee
+
+    committee = office_user.organisation.committee
+    chosen = [pool_expert(committee, n) for n in range(start, start + count)]
+    roles = [MemberRole.CHAIR, MemberRole.DEPUTY] + [MemberRole.MEMBER] * (count - 2)
+    compose_committee(office_user, plan, {e.id: role for e, role in zip(chosen, roles, strict=True)})
+    return chosen
+
+
+def decide_by_meeting(app, office_user, applications, passed=True, held_on=None):
+    """Run a minimal valid meeting through the workflow: a committee of 3 for the applications' plan, all present,
+    one paper tally per application (3 同意, or 3 不同意). The applications end DECIDED (or RECOMMENDED for a
+    中评委's pass of a senior applicant). Returns the meeting."""
+    from models import AgendaItem
+    from workflow.meetings import create_meeting, enter_tally, record_attendance
+
+    plan = applications[0].plan
+    with app.test_request_context():
+        members = compose(office_user, plan)
+        meeting = create_meeting(office_user, plan, held_on or date.today(), "评委会会议室")
+        record_attendance(office_user, meeting, [e.id for e in members])
+        for application in applications:
+            item = AgendaItem.get((AgendaItem.meeting == meeting) & (AgendaItem.application == application))
+            enter_tally(office_user, item, *((3, 0, 0) if passed else (0, 3, 0)))
+    return meeting
+
+
+def meeting_tally(client, application, counts=(3, 0, 0), follow_redirects=False):
+    """Through the office's pages (its committee for the plan already composed): a meeting for the application's plan,
+    every member present, the paper tally entered for `application`. Returns the last response."""
+    from models import AgendaItem, Meeting
+
+    before = Meeting.select().order_by(Meeting.id.desc()).first()
+    response = client.post("/committee/meetings", data={"plan": application.plan_id, "held_on": date.today().isoformat(),
+                                                         "place": "评委会会议室"})
+    meeting = Meeting.select().where(Meeting.id > (before.id if before else 0)).first()
+    if meeting is None:
+        return response
+    client.post(f"/committee/meetings/{meeting.id}/attendance", data={"present": [r.expert_id for r in meeting.attendance]})
+    item = AgendaItem.get_or_none((AgendaItem.meeting == meeting) & (AgendaItem.application == application))
+    if item is None:
+        return response
+    return client.post(f"/committee/agenda/{item.id}/tally", follow_redirects=follow_redirects,
+                       data=dict(zip(("agree", "disagree", "abstain"), map(str, counts), strict=True)))

@@ -87,17 +87,6 @@ def test_an_achievement_review_from_a_page_with_a_bad_version_is_refused(client,
     assert Achievement.get_by_id(item.id).status == AchievementStatus.PENDING
 
 
-@pytest.mark.parametrize("seen", ["abc", str(2**63)])
-def test_a_committee_result_with_a_bad_version_asks_to_reload(client, seen):
-    plan, unit = open_plan(), make_unit()
-    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
-    application = filed(plan, unit, 1, office.organisation, S.AT_COMMITTEE, Stage.COMMITTEE)
-    as_user(client, office)
-    response = client.post(f"/committee/applications/{application.id}/result", data={
-        "result": "pass", "meeting_date": date.today().isoformat(), "seen": seen})
-    assert response.status_code == 409 and "页面版本号" in response.get_data(as_text=True)
-
-
 @pytest.mark.parametrize("starts_on, error", [
     ("9999-12-31", "超出范围（1900-01-01 至 2099-12-31）"), ("2100-01-01", "超出范围"), ("0001-01-01", "超出范围"),
 ])

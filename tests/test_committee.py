@@ -1,4 +1,4 @@
-"""Committee offices (SPEC §6.3–4): results with the meeting date, and the senior routes — category 1 professions via
+"""Committee offices (SPEC §6.3–4): results decided by a meeting (computed, recorded as DECIDED), and the senior routes — category 1 professions via
 their 中评委's recommendation (中推高), category 2 straight to the 高评委 office (the office of committee 1)."""
 from datetime import date, timedelta
 
@@ -15,7 +15,18 @@ from models import (
     Role,
     Stage,
 )
-from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
+from tests.chain_world import (
+    as_user,
+    compose,
+    decide,
+    decide_by_meeting,
+    filed,
+    meeting_tally,
+    place,
+    publicise_and_send,
+    staff,
+    submitted,
+)
 from tests.conftest import make_unit, organisation
 from tests.helpers import parse
 from tests.wizard_world import open_plan
@@ -29,37 +40,39 @@ def office_of(number):
                             & (Organisation.committee == Committee.get(Committee.number == number)))
 
 
-def post_result(client, application, result, meeting_date, reason=""):
-    return client.post(f"/committee/applications/{application.id}/result", data={
-        "result": result, "meeting_date": meeting_date, "reason": reason,
-        "seen": Application.get_by_id(application.id).version})
-
-
-@pytest.mark.parametrize("result, meeting, reason, outcome", [
-    ("pass", TODAY, "", S.PASSED),
-    ("pass", TODAY - timedelta(days=30), "一致通过", S.PASSED),
-    ("fail", TODAY, "业绩不足", S.FAILED),
-    ("fail", TODAY, "  ", "评审未通过必须填写理由"),
-    ("fail", TODAY, "", "评审未通过必须填写理由"),
-    ("pass", TODAY + timedelta(days=1), "", "请填写评审会议日期（不能晚于今天）"),
-    ("pass", "", "", "请填写评审会议日期（不能晚于今天）"),
-    ("pass", "2026-02-30", "", "请填写评审会议日期（不能晚于今天）"),
-    ("", TODAY, "", "请选择评审通过或评审未通过"),
+@pytest.mark.parametrize("counts, outcome", [
+    ((3, 0, 0), True),
+    ((2, 1, 0), True),  # 3 voters need 2
+    ((1, 1, 1), False),
+    ((0, 3, 0), False),
+    ((2, 0, 0), "计票不符：同意 2 + 不同意 0 + 弃权 0 = 2 票，应等于出席且未回避的评委 3 人"),
+    ((2, 2, 0), "计票不符"),
 ])
-def test_a_committee_records_the_meetings_result(client, result, meeting, reason, outcome):
+def test_a_meetings_tally_decides_the_result(client, counts, outcome):
     plan, unit = open_plan(), make_unit("越城建工集团")
     application = filed(plan, unit, 1, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE)
-    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
-    response = post_result(client, application, result, str(meeting), reason)
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    compose(office, plan)
+    as_user(client, office)
+    response = meeting_tally(client, application, counts)
     fresh = Application.get_by_id(application.id)
-    if isinstance(outcome, ApplicationStatus):
+    if isinstance(outcome, bool):
         assert response.status_code == 302
-        assert (fresh.status, fresh.meeting_date) == (outcome, meeting)
-        last = fresh.actions.get()
-        assert (last.action, last.reason) == (f"result_{result}", reason.strip())
+        assert (fresh.status, fresh.decided_pass, fresh.meeting_date) == (S.DECIDED, outcome, TODAY)
+        assert fresh.actions.get().action == "decided"
     else:
         assert response.status_code == 409 and outcome in response.get_data(as_text=True)
         assert (fresh.status, fresh.meeting_date, fresh.actions.count()) == (S.AT_COMMITTEE, None, 0)
+
+
+def test_the_office_has_no_manual_result_any_more(client, app):
+    assert "committee.result" not in app.view_functions
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    response = client.post(f"/committee/applications/{application.id}/result", data={"result": "pass"})
+    assert response.status_code in (404, 405)
+    assert Application.get_by_id(application.id).status == S.AT_COMMITTEE
 
 
 def test_the_committee_queue_lists_what_awaits_its_meeting(client):
@@ -69,7 +82,7 @@ def test_the_committee_queue_lists_what_awaits_its_meeting(client):
     page = client.get("/committee/applications").get_data(as_text=True)
     assert "待评甲" in page and "待评委会评审（1）" in page
     detail = client.get(f"/committee/applications/{waiting.id}").get_data(as_text=True)
-    assert "评审结果录入" in detail and "评审会议日期" in detail
+    assert "评审结果由评审会议表决产生" in detail and "录入结果" not in detail
 
 
 def test_the_senior_committees_queue_does_not_show_the_mid_committees_meeting_date_as_its_own(client):
@@ -108,10 +121,12 @@ def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(c
         S.AT_COMMITTEE, Stage.COMMITTEE, office_of(3).id)
 
     mid_office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    compose(mid_office, application.plan)
     as_user(client, mid_office)
     assert "中评委推荐" in client.get(f"/committee/applications/{application.id}").get_data(as_text=True)
-    assert post_result(client, application, "pass", TODAY.isoformat(), "同意推荐").status_code == 302
-    assert Application.get_by_id(application.id).status == S.RECOMMENDED
+    assert meeting_tally(client, application).status_code == 302
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.decided_pass, fresh.meeting_date) == (S.RECOMMENDED, True, TODAY)
     assert "申报人001" in client.get("/committee/forward").get_data(as_text=True)
     response = client.post("/committee/forward", follow_redirects=True)
     assert "1 件已推荐至高评委" in response.get_data(as_text=True)
@@ -121,20 +136,25 @@ def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(c
     assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
 
     senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    compose(senior_office, application.plan, start=11)
     as_user(client, senior_office)
     assert "高评委办公室无需推荐" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
-    assert post_result(client, application, "pass", TODAY.isoformat()).status_code == 302
-    assert Application.get_by_id(application.id).status == S.PASSED
+    assert meeting_tally(client, application).status_code == 302
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.decided_pass) == (S.DECIDED, True)
     actions = [(a.action, a.organisation_id) for a in fresh.actions.order_by(ReviewAction.id)]
     assert actions[-3:] == [("result_pass", office_of(3).id), ("forward", office_of(3).id),
-                            ("result_pass", office_of(1).id)]
+                            ("decided", office_of(1).id)]
 
 
 def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
     application = senior_at_hr(client, "工程造价")
-    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
-    post_result(client, application, "fail", TODAY.isoformat(), "不予推荐")
-    assert Application.get_by_id(application.id).status == S.FAILED
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    compose(office, application.plan)
+    as_user(client, office)
+    assert meeting_tally(client, application, (1, 2, 0)).status_code == 302
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.decided_pass) == (S.DECIDED, False)
     assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
 
 
@@ -162,8 +182,22 @@ def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client)
     assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(1).id)
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
     assert client.get(f"/committee/applications/{application.id}").status_code == 404
-    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=1))
-    post_result(client, application, "fail", TODAY.isoformat(), "答辩未通过")
+    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    compose(senior_office, application.plan)
+    as_user(client, senior_office)
+    assert meeting_tally(client, application, (0, 3, 0)).status_code == 302
     as_user(client, applicant)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert "评审未通过" in page and "答辩未通过" in page
+    assert "评审会已表决，待结果公示" in page and "评审会表决（结果待公示）" in page
+    assert "不同意" not in page, "the result is released only after the results 公示"
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_decide_by_meeting_runs_a_lawful_meeting_for_other_tests(app, passed):
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    applications = [filed(plan, unit, n, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE) for n in (1, 2)]
+    meeting = decide_by_meeting(app, staff(Role.COMMITTEE_OFFICE, committee_number=3), applications, passed=passed)
+    assert meeting.items.count() == 2
+    for application in applications:
+        fresh = Application.get_by_id(application.id)
+        assert (fresh.status, fresh.decided_pass, fresh.meeting_date) == (S.DECIDED, passed, TODAY)

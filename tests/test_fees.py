@@ -21,7 +21,7 @@ from models import (
     Stage,
 )
 from services import fees
-from tests.chain_world import as_user, decide, filed, publicise_and_send, staff, submitted
+from tests.chain_world import as_user, compose, decide, filed, meeting_tally, publicise_and_send, staff, submitted
 from tests.conftest import PASSWORD, make_unit, organisation
 from tests.wizard_world import open_plan
 from workflow.fees import issue_notice, send_fee_reminders, set_fee
@@ -335,17 +335,14 @@ def test_the_committee_records_no_result_while_its_own_fee_is_unpaid(client, app
     application = filed(plan, unit, 1, office.organisation, S.AT_COMMITTEE, Stage.COMMITTEE)
     with app.test_request_context():
         notice = issue_notice(application, office.organisation, office)
+    compose(office, plan)
     as_user(client, office)
-
-    def result():
-        return client.post(f"/committee/applications/{application.id}/result", data={
-            "result": "pass", "meeting_date": str(date.today()), "seen": Application.get_by_id(application.id).version},
-            follow_redirects=True)
-    assert "未缴费" in result().get_data(as_text=True)
+    response = meeting_tally(client, application)
+    assert response.status_code == 409 and "未缴费" in response.get_data(as_text=True)
     assert Application.get_by_id(application.id).status == S.AT_COMMITTEE
     client.post(f"/fees/{notice.id}/confirm", data={"amount": "300.00", "paid_on": str(date.today())})
-    result()
-    assert Application.get_by_id(application.id).status == S.PASSED
+    meeting_tally(client, application)
+    assert Application.get_by_id(application.id).status == S.DECIDED
 
 
 def test_forwarding_to_the_senior_committee_issues_its_fee_notice(client):

@@ -17,6 +17,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from models import (
+    AgendaItem,
     Application,
     ApplicationStatus,
     ApplicationType,
@@ -34,7 +35,8 @@ from models import (
     now,
 )
 from services import fees, snapshot
-from tests.chain_world import as_user, decided, filed, place, staff, submitted
+from tests.chain_world import as_user, compose, decided, filed, place, staff, submitted
+from tests.conftest import make_user
 from tests.helpers import parse
 from tests.samples import CODE_B, achievement, jpeg, pdf, png, register_unit
 from tests.wizard_world import (
@@ -49,6 +51,7 @@ from tests.wizard_world import (
     upload_photo,
 )
 from workflow import issue_certificate
+from workflow.meetings import create_meeting, open_vote, record_attendance
 
 BIG = str(2**63)
 # Every field gets each of CORE; the rest take turns, one per field (a form of a few fields meets them all).
@@ -106,6 +109,7 @@ def clients(app, client, signing_key):
     open_plan(6)  # a plan still to apply for
     register_unit(app, approve=False, name="待审核建设有限公司", code=CODE_B, mobile="13700000022")
     Holiday.create(day=date.today() + timedelta(days=40), name="测试假日")
+    users[Role.EXPERT] = meeting_world(app, users[Role.COMMITTEE_OFFICE], plan, unit)
     clients = {role: as_user(app.test_client(), user) for role, user in users.items()}
     clients[Role.UNIT].post("/review/publicity", data={"ids": [published.id], "starts_on": date.today().isoformat()})
     assert Application.get_by_id(published.id).publicity_id
@@ -255,6 +259,21 @@ def _request(client, method, url, data):
         return client.post(url, data=data, content_type="multipart/form-data" if files else None).status_code, ""
     except Exception as error:  # noqa: BLE001 - the app raised: a 500 in production
         return 500, f"{type(error).__name__}: {error}"[:200]
+
+
+def meeting_world(app, office_user, plan, unit):
+    """The committee composed for the plan, a meeting whose first item is open for online votes and whose second, an
+    interview candidate, waits; returns the account of an expert who may vote."""
+    members = compose(office_user, plan)
+    candidate = filed(plan, unit, 11, office_user.organisation, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)
+    Application.update(interview_candidate=True).where(Application.id == candidate.id).execute()
+    members[0].user = make_user(Role.EXPERT, "expert_fuzz")
+    members[0].save()
+    with app.test_request_context():
+        meeting = create_meeting(office_user, plan, date.today(), "第一会议室")
+        record_attendance(office_user, meeting, [e.id for e in members])
+        open_vote(office_user, meeting.items.order_by(AgendaItem.position).first())
+    return members[0].user
 
 
 def test_no_hostile_value_on_any_route_gives_a_server_error(app, clients):

@@ -14,6 +14,7 @@ from models import (
     ApplicationType,
     Committee,
     FeeSetting,
+    Level,
     Notification,
     Organisation,
     Publicity,
@@ -23,14 +24,24 @@ from models import (
     Stage,
 )
 from services import scoring, snapshot
-from tests.chain_world import as_user, decide, filed, place, publicise_and_send, staff, submitted
+from tests.chain_world import (
+    as_user,
+    compose,
+    decide,
+    filed,
+    meeting_tally,
+    place,
+    publicise_and_send,
+    staff,
+    submitted,
+)
 from tests.conftest import make_unit, make_user, organisation
 from tests.helpers import parse
 from tests.wizard_world import CLAIMS_105, open_plan, step_url
 
 S = ApplicationStatus
 DECISIONS = {"pass", "return", "refuse"}
-RESULTS = {"result_pass", "result_fail"}
+RESULTS = {"tally"}  # a meeting of the office, everyone present, its paper tally (workflow/meetings.py)
 ACTIONS = (*sorted(DECISIONS), *sorted(RESULTS), "send", "recommend", "forward", "submit")
 
 # name → (status, stage, holder); the holders are resolved by `holders()`.
@@ -91,9 +102,7 @@ def act(client, application, action, publicity):
         return client.post(f"/review/applications/{application.id}/decide",
                            data={"action": action, "reason": "材料不全" if action != "pass" else "同意", "seen": seen})
     if action in RESULTS:
-        return client.post(f"/committee/applications/{application.id}/result",
-                           data={"result": action.removeprefix("result_"), "meeting_date": date.today().isoformat(),
-                                 "reason": "未达到评审标准", "seen": seen})
+        return meeting_tally(client, application)
     url = {"send": f"/review/publicity/{publicity.id}/send", "recommend": "/review/recommend",
            "forward": "/committee/forward", "submit": step_url(application, 6)}[action]
     return client.post(url, data={"confirm": "y"})
@@ -106,7 +115,9 @@ def snapshot_of(application):
 
 @pytest.mark.parametrize("actor", ALLOWED)
 def test_each_role_may_act_only_where_it_holds_the_application(client, actor):
-    application, applicant = submitted(client)
+    application, applicant = submitted(client, level=Level.SENIOR)
+    for number, first in ((3, 1), (1, 11)):  # the committees of the 中评委 and the 高评委, composed for the plan
+        compose(staff(Role.COMMITTEE_OFFICE, committee_number=number), application.plan, start=first)
     publicity = Publicity.create(unit=application.unit, starts_on=date.today() - timedelta(days=9),
                                  ends_on=date.today() - timedelta(days=1))
     as_user(client, actor_for(actor, application, applicant))
@@ -229,11 +240,12 @@ def test_the_applicant_is_told_in_app_and_by_sms(client, action, words):
 def test_the_applicant_is_told_of_the_committee_result_too(client):
     application, applicant = at_unit()
     application = place(application, S.AT_COMMITTEE, Stage.COMMITTEE, office("committee_3", application))
-    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
-    client.post(f"/committee/applications/{application.id}/result",
-                data={"result": "fail", "meeting_date": date.today().isoformat(), "reason": "业绩不足"})
+    office_user = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    compose(office_user, application.plan)
+    as_user(client, office_user)
+    meeting_tally(client, application, (0, 3, 0))
     sms = SmsMessage.select().where(SmsMessage.user == applicant).order_by(SmsMessage.id.desc()).first()
-    assert "评审未通过" in sms.body and "业绩不足" in sms.body
+    assert "评审会议表决" in sms.body and "结果公示" in sms.body
 
 
 # ---------------------------------------------------------------- bulk decisions and 审核推荐

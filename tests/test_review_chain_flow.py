@@ -1,8 +1,7 @@
 """An application travels from 提交 to the committee's decision, with one 退回 and resubmission on the way."""
-from datetime import date
 
 from models import Application, ApplicationStatus, ReviewAction, Role, Stage
-from tests.chain_world import as_user, decide, publicise_and_send, staff, submitted
+from tests.chain_world import as_user, compose, decide, meeting_tally, publicise_and_send, staff, submitted
 from tests.wizard_world import step_url
 
 
@@ -37,13 +36,14 @@ def test_a_mid_application_goes_from_the_unit_to_the_committee(client):
         client.post("/review/recommend")
         assert state(application)[2] == next_holder
 
-    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
-    client.post(f"/committee/applications/{application.id}/result",
-                data={"result": "pass", "meeting_date": date.today().isoformat(), "seen": Application.get_by_id(application.id).version})
-    assert state(application)[0] == ApplicationStatus.PASSED
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    compose(office, application.plan)
+    as_user(client, office)
+    meeting_tally(client, application)
+    assert state(application)[0] == ApplicationStatus.DECIDED
     actions = [a.action for a in ReviewAction.select().where(ReviewAction.application == application).order_by(ReviewAction.id)]
     assert actions == ["submit", "return", "resubmit", "pass", "publicity", "send", "pass", "recommend", "pass",
-                       "recommend", "result_pass"]
+                       "recommend", "decided"]
     as_user(client, applicant)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert "继续教育证明不清晰" in page and "评审通过" in page
+    assert "继续教育证明不清晰" in page and "评审会已表决，待结果公示" in page

@@ -79,8 +79,7 @@ def test_a_committee_office_sees_the_applications_addressed_to_its_committee_onl
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=4))
     assert "越城甲" not in client.get("/committee/applications").get_data(as_text=True)
     assert client.get(f"/committee/applications/{application.id}").status_code == 404
-    response = client.post(f"/committee/applications/{application.id}/result",
-                           data={"result": "pass", "meeting_date": "2020-01-01"})
+    response = client.post("/committee/meetings", data={"plan": plan.id, "held_on": "2020-01-01", "place": "会议室"})
     assert response.status_code == 404 and state(application)[0] == S.AT_COMMITTEE
     as_user(client, ours)
     assert "越城甲" in client.get("/committee/applications").get_data(as_text=True)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from models import (
     Achievement,
     AchievementFile,
+    AgendaItem,
     Application,
     ApplicationFile,
     ApplicationStatus,
@@ -18,9 +19,11 @@ from models import (
     Certificate,
     DocumentBatch,
     DocumentIssue,
+    Expert,
     FeeNotice,
     Holiday,
     Level,
+    Meeting,
     Notification,
     Objection,
     Organisation,
@@ -38,10 +41,12 @@ from models import (
 )
 from services import certificates, fees, storage
 from services.idcard import check_char
-from tests.chain_world import filed, place, staff, submitted
+from tests.chain_world import compose, filed, place, staff, submitted
 from tests.conftest import ID_FEMALE, ID_MALE, login, make_user, organisation
 from tests.samples import CODE_A, CODE_B, credit_code, pdf, register_unit
 from tests.wizard_world import passed_achievement
+from workflow.experts import open_expert_account
+from workflow.meetings import create_meeting, record_attendance
 
 SKIPPED = {"static": "serves the files under static/ to anyone: no records, no roles"}
 DENIED = {403, 404, 410}  # 410: the pledge page's answer to a used or expired link
@@ -79,6 +84,9 @@ PARAMETERS = {
     "user_id": Parameter(User),
     "message_id": Parameter(SmsMessage),
     "batch_id": Parameter(DocumentBatch),
+    "expert_id": Parameter(Expert),
+    "meeting_id": Parameter(Meeting),
+    "item_id": Parameter(AgendaItem),
     # the pledge link's token is the credential itself: a side's is an expired one, which must tell nothing
     "token": Parameter("token", missing="no-such-token"),
     # reference data every signed-in user may read (plans) or only the administrator edits (holidays)
@@ -169,6 +177,11 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
     # its number is printed on it and typed by anyone; the page names no one without the QR link's token or the name
     certificate = Certificate.create(application=passed, number=certificates.number_for(2026, 3, Level.MID, passed.id),
                                      issued_on=date.today(), issued_by=office_user, verify_token=f"token-{first}")
+    members = compose(office_user, plan, start=first)  # the committee of the side's meeting, on its 丁's agenda
+    with app.test_request_context():
+        meeting = create_meeting(office_user, plan, date.today(), f"{unit_name}评审会场")
+        record_attendance(office_user, meeting, [e.id for e in members])
+        voter, _ = open_expert_account(office_user, members[0], f"expert_{first}")
     people = [a.applicant for a in applications] + [contact]
     files = {f.id for f in StoredFile.select().where(StoredFile.uploaded_by.in_(people))}
     files |= {r.letter_id for r in UnitReview.select().where(UnitReview.unit == pending_unit)}
@@ -187,6 +200,10 @@ def _side(app, client, *, region, committee, unit_name, person, mobile, first, c
         ResultPublicity: [results.id], Objection: [objection.id], Recheck: [recheck.id],
         Certificate: [certificate.id],
         "certificate": [certificate.number],
+        Expert: [e.id for e in members],
+        Meeting: [meeting.id],
+        AgendaItem: [i.id for i in meeting.items],
+        "expert account": voter,
         "plan": [plan.id], "token": [draft.pledge_token],
         "document": [DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-{first:06X}",
                                           sha256="0" * 64).number],
@@ -217,12 +234,13 @@ def build_world(app, client):
         "construction bureau": staff(Role.CONSTRUCTION_BUREAU), "HR bureau": staff(Role.HR_BUREAU),
         "committee office": staff(Role.COMMITTEE_OFFICE, committee_number=3),
         "senior committee office": staff(Role.COMMITTEE_OFFICE, committee_number=1),
+        "expert": ours.pop("expert account"),
         "admin": make_user(Role.ADMIN, "admin_ours"),
     }
     theirs.hidden_from = set(users) - {"admin"}
     # our region's bureaus and committee office hold the neighbour's applications (and the committee office forwards
     # one to the 高评委 as the matrix runs); its people are no one else's
-    neighbour.hidden_from = {"anonymous", "applicant", "unit", "unit awaiting approval", "talent centre"}
+    neighbour.hidden_from = {"anonymous", "applicant", "unit", "unit awaiting approval", "talent centre", "expert"}
     return World(users, ours, {"theirs": theirs, "neighbour": neighbour})
 
 

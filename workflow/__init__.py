@@ -62,7 +62,6 @@ from workflow.results import (  # noqa: E402
 from workflow.review import (  # noqa: E402
     forward_to_senior,
     recommend,
-    record_result,
     review,
     review_many,
     send_publicity,
@@ -75,7 +74,7 @@ __all__ = [
     "answer_recheck", "approve_unit", "ask_recheck", "attach_file", "confirm_results", "correct_unit", "decide_objection",
     "detach_file", "forward_to_senior", "issue_certificate", "lodge_objection", "new_pledge_link", "pass_achievements",
     "publish_results", "record_case",
-    "pledge_by_token", "recommend", "record_result", "refuse_unit", "register_unit", "review", "review_achievement",
+    "pledge_by_token", "recommend", "refuse_unit", "register_unit", "review", "review_achievement",
     "review_many", "save_achievement", "save_draft", "save_plan", "select_achievements", "send_publicity",
     "set_fee", "sign_pledge", "start_application", "start_batch", "start_certificate_batch", "start_publicity", "submit_application", "submit_unit",
 ]

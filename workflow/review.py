@@ -1,4 +1,5 @@
-"""The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐, the committee's result and 中推高."""
+"""The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐 and a 中评委's 推荐至高评委 (中推高); the committee's
+result comes from its meeting (workflow/meetings.py)."""
 from collections import Counter
 from datetime import date
 
@@ -7,7 +8,6 @@ from flask import url_for
 from models import (
     Application,
     ApplicationStatus,
-    Level,
     Publicity,
     ReviewAction,
     Role,
@@ -188,37 +188,6 @@ def recommend(actor, ip=""):
         if not done and not unpaid:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
             raise WorkflowError(f"没有审查通过、待推荐的申报。{CHANGED}")
     return done, skipped
-
-
-def record_result(application, actor, passed, meeting_date, reason="", seen=None, today=None, ip=""):
-    """The committee's result per applicant; a 中评委's pass of a senior applicant is its recommendation (中推高)."""
-    today = today or date.today()
-    seen = _version_seen(seen)
-    if application.status != ApplicationStatus.AT_COMMITTEE or not application.can_review(actor):
-        current = reload(application)
-        raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
-    if meeting_date is None or meeting_date > today:
-        raise WorkflowError("请填写评审会议日期（不能晚于今天）。")
-    reason = (reason or "").strip()
-    if not passed:
-        reason = require_reason(reason, "评审未通过")
-    if unpaid_here(Application.select().where(Application.id == application.id), actor.organisation_id):
-        raise WorkflowError(f"{application.applicant.real_name}未缴费：本办公室的缴费通知尚未确认缴费，"
-                            "请在“缴费管理”中确认缴费或免收后再录入评审结果。")
-    recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
-    with atomic():
-        if passed and recommends:
-            _move(application, actor, "result_pass", reason, seen, ip, status=ApplicationStatus.RECOMMENDED,
-                  meeting_date=meeting_date)
-            _tell_applicant(application, f"您已通过{actor.organisation.name}评审，获推荐参加高评委评审")
-        elif passed:
-            _move(application, actor, "result_pass", reason, seen, ip, status=ApplicationStatus.PASSED,
-                  meeting_date=meeting_date)
-            _tell_applicant(application, f"您的职称申报评审通过（{actor.organisation.name}）")
-        else:
-            _move(application, actor, "result_fail", reason, seen, ip, status=ApplicationStatus.FAILED,
-                  meeting_date=meeting_date)
-            _tell_applicant(application, f"您的职称申报评审未通过（{actor.organisation.name}）", f"意见：{reason}")
 
 
 def forward_to_senior(actor, ip=""):

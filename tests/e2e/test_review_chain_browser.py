@@ -1,5 +1,5 @@
 """The review chain clicked through in Chromium: unit (退回, then 通过), 公示 and 报送, construction bureau,
-HR bureau, committee office, with the applicant resubmitting on the way and reading the whole timeline."""
+HR bureau, committee office (a meeting's tally), with the applicant resubmitting on the way and reading the whole timeline."""
 import io
 from datetime import date, timedelta
 
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from models import Publicity, Role
 from services.workdays import publicity_end_date
-from tests.chain_world import staff, submitted
+from tests.chain_world import compose, staff, submitted
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -192,30 +192,43 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     bureau_passes_and_recommends(page, chain["construction"], name, CONSTRUCTION)
     bureau_passes_and_recommends(page, chain["hr"], name, HR)
 
-    # The committee office records 评审通过 with today's meeting.
+    # The committee office (its committee of 3 composed for the plan) holds today's meeting: all present, the paper
+    # ballots' tally entered; the result is computed and waits for the results 公示.
+    compose(chain["office"], application.plan)
     log_in(page, chain["office"])
     open_menu(page, "评审对象")
     expect(row(page, name)).to_contain_text("待评委会评审")
-    row(page, name).get_by_role("link", name="录入结果").click()
-    page.get_by_role("radio", name="评审通过").check()
-    page.get_by_label("评审会议日期").fill(today.isoformat())
-    page.get_by_role("button", name="录入结果").click()
-    expect(flash(page)).to_have_text(f"已录入{name}的评审结果。")
+    open_menu(page, "评审会议")
+    page.get_by_label("会议日期").fill(today.isoformat())
+    page.get_by_label("会议地点").fill("第一会议室")
+    page.get_by_role("button", name="新建会议").click()
+    expect(flash(page)).to_have_text("已创建评审会议，议程 1 件。请登记出席情况。")
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="保存出席情况").click()
+    expect(flash(page)).to_contain_text("应到 3 人，实到 3 人，须至少 2 人出席，会议有效")
+    row(page, name).get_by_role("link", name="回避与表决").click()
+    for label, count in (("同意", "3"), ("不同意", "0"), ("弃权", "0")):
+        page.get_by_label(label, exact=True).fill(count)
+    page.get_by_role("button", name="录入计票结果").click()
+    expect(flash(page)).to_have_text("已录入计票结果，评审结果已按规则计算。")
+    expect(page.locator("#result")).to_have_text("通过")
     open_menu(page, "评审对象")
-    expect(row(page, name)).to_contain_text("评审通过")
+    expect(row(page, name)).to_contain_text("评审会已表决，待结果公示")
     expect(row(page, name)).to_contain_text(today.isoformat())
     log_out(page)
 
-    # The applicant sees 评审通过 and every step, the 退回 and its reason among them.
+    # The applicant sees that the meeting has voted (the result comes with its 公示) and every step, the 退回 and its
+    # reason among them.
     log_in(page, applicant)
     open_menu(page, "我的申报")
-    expect(row(page, application.plan.title)).to_contain_text("评审通过")
+    expect(row(page, application.plan.title)).to_contain_text("评审会已表决，待结果公示")
     row(page, application.plan.title).get_by_role("link", name="查看").click()
-    expect(page.locator("main .status")).to_have_text("评审通过")
+    expect(page.locator("main .status")).to_have_text("评审会已表决，待结果公示")
     timeline = page.locator("table.timeline")
     expect(column(timeline, "操作")).to_have_text(
         ["提交（第 1 次提交）", "退回", "修改后重新提交（第 2 次提交）", "通过", "资格公示", "报送", "审查通过", "审核推荐", "审查通过",
-         "审核推荐", "评审通过"])
+         "审核推荐", "评审会表决（结果待公示）"])
     expect(column(timeline, "环节")).to_have_text(
         ["申报人员", unit_name, "申报人员", unit_name, unit_name, unit_name, CONSTRUCTION, CONSTRUCTION, HR, HR,
          "越城区建设工程中级专业技术职务任职资格评审委员会办公室"])
@@ -227,5 +240,5 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     decision, recommendation = "确定审查通过吗？提交后不能撤回。", "将全部审查通过的申报推荐至下一级，确定吗？"
     assert dialogs == ["确定退回吗？提交后不能撤回。", "提交后将由单位审核，审核期间不能修改。确定提交吗？",
                        "确定通过吗？提交后不能撤回。", "报送后不能撤回，确定报送吗？", "报送后不能撤回，确定报送吗？",
-                       decision, recommendation, decision, recommendation, "确定录入此评审结果吗？录入后不能修改。"], \
+                       decision, recommendation, decision, recommendation, "录入后按规则计算评审结果，不能修改。确定吗？"], \
         "every irreversible step asks for confirmation first"
