@@ -99,17 +99,17 @@ def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(c
     assert "1 件已推荐至高评委" in response.get_data(as_text=True)
     fresh = Application.get_by_id(application.id)
     assert (fresh.status, fresh.stage, fresh.stage_organisation_id) == (
-        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(12).id), "the plan's 高评委, not committee 1"
     assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
 
-    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=12)
     as_user(client, senior_office)
     assert "高评委办公室无需推荐" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
     assert post_result(client, application, "pass", TODAY.isoformat()).status_code == 302
     assert Application.get_by_id(application.id).status == S.PASSED
     actions = [(a.action, a.organisation_id) for a in fresh.actions.order_by(ReviewAction.id)]
     assert actions[-3:] == [("result_pass", office_of(3).id), ("forward", office_of(3).id),
-                            ("result_pass", office_of(1).id)]
+                            ("result_pass", office_of(12).id)]
 
 
 def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
@@ -124,7 +124,7 @@ def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
 def test_a_category_2_senior_applicant_goes_straight_to_the_senior_committee(client, profession):
     application = senior_at_hr(client, profession)
     assert (application.status, application.stage, application.stage_organisation_id) == (
-        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(12).id)
 
 
 def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client):
@@ -141,10 +141,12 @@ def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client)
         decide(client, application, "pass", "符合条件")
         client.post("/review/recommend")
     fresh = Application.get_by_id(application.id)
-    assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(1).id)
+    assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(12).id)
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
     assert client.get(f"/committee/applications/{application.id}").status_code == 404
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=1))
+    assert client.get(f"/committee/applications/{application.id}").status_code == 404
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=12))
     post_result(client, application, "fail", TODAY.isoformat(), "答辩未通过")
     as_user(client, applicant)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)

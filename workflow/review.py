@@ -6,7 +6,6 @@ from flask import url_for
 from models import (
     Application,
     ApplicationStatus,
-    Level,
     Publicity,
     ReviewAction,
     Role,
@@ -201,7 +200,7 @@ def record_result(application, actor, passed, meeting_date, reason="", seen=None
     if unpaid_here(Application.select().where(Application.id == application.id), actor.organisation_id):
         raise WorkflowError(f"{application.applicant.real_name}未缴费：本办公室的缴费通知尚未确认缴费，"
                             "请在“缴费管理”中确认缴费或免收后再录入评审结果。")
-    recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
+    recommends = routing.next_stage(application) is not None  # a 中评委's pass of a category-1 senior (中推高)
     with atomic():
         if passed and recommends:
             _move(application, actor, "result_pass", reason, seen, ip, status=ApplicationStatus.RECOMMENDED,
@@ -222,9 +221,9 @@ def forward_to_senior(actor, ip=""):
     done = 0
     with atomic():
         for application in applications_held_by(actor).where(Application.status == ApplicationStatus.RECOMMENDED):
-            target = _hand_to(application, Stage.SENIOR_COMMITTEE)
+            target = _hand_to(application, routing.next_stage(application))
             _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
-            _tell_applicant(application, "您的职称申报已由中评委推荐至高评委")
+            _tell_applicant(application, f"您的职称申报已由中评委推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done += 1
     return done
