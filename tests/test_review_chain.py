@@ -86,7 +86,8 @@ def act(client, application, action, publicity):
     seen = Application.get_by_id(application.id).version
     if action in DECISIONS:
         return client.post(f"/review/applications/{application.id}/decide",
-                           data={"action": action, "reason": "材料不全" if action != "pass" else "同意", "seen": seen})
+                           data={"action": action, "reason": "材料不全" if action != "pass" else "同意", "seen": seen,
+                                 "parts": "step_5"})
     if action in RESULTS:
         return client.post(f"/committee/applications/{application.id}/result",
                            data={"result": action.removeprefix("result_"), "meeting_date": date.today().isoformat(),
@@ -238,17 +239,17 @@ def test_bulk_decisions_report_what_was_done_and_what_was_skipped(client):
     assert ReviewAction.select().where(ReviewAction.action == "pass").count() == 2
 
 
-def test_a_bulk_return_needs_a_reason(client):
+@pytest.mark.parametrize(("action", "reason", "message"), [
+    ("return", "缺社保证明", "不能批量退回。请点击申报人姓名打开申报详情页"),  # each 退回 ticks that submission's parts
+    ("refuse", "  ", "必须填写理由"),
+])
+def test_a_bulk_return_is_refused_and_a_bulk_refusal_needs_a_reason(client, action, reason, message):
     _, _, _, apps = bureau_world(2)
     as_user(client, staff(Role.CONSTRUCTION_BUREAU))
-    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
-                                                               "reason": "  "}, follow_redirects=True)
-    assert "必须填写理由" in response.get_data(as_text=True)
+    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": action,
+                                                               "reason": reason}, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.PENDING] * 2
-    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
-                                                               "reason": "缺社保证明"}, follow_redirects=True)
-    assert "2 件已处理" in response.get_data(as_text=True)
-    assert [Application.get_by_id(a.id).status for a in apps] == [S.RETURNED] * 2
 
 
 def test_recommend_passes_on_every_passed_application_and_says_what_it_skipped(client):

@@ -1,4 +1,5 @@
 """The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐, the committee's result and 中推高."""
+import json
 from datetime import date, timedelta
 
 from flask import url_for
@@ -10,10 +11,11 @@ from models import (
     ReviewAction,
     Role,
     Stage,
+    Submission,
     applications_held_by,
     now,
 )
-from services import audit, routing
+from services import audit, return_parts, routing, steps
 from services.notifications import notify
 from services.txn import atomic
 from services.values import clean_text, whole_number
@@ -22,7 +24,7 @@ from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, requir
 from workflow.fees import issue_notice, unpaid_here
 
 
-def _move(application, actor, action, reason="", seen=None, ip="", **changes):
+def _move(application, actor, action, reason="", seen=None, ip="", parts=(), **changes):
     """Change an application's state from the state `actor` saw (its `version`), with the history row and audit.
 
     Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
@@ -37,8 +39,9 @@ def _move(application, actor, action, reason="", seen=None, ip="", **changes):
         current = reload(application)
         raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
     ReviewAction.create(application=application, level=level, organisation=actor.organisation_id, actor=actor,
-                        action=action, reason=reason)
-    audit.record(actor, f"application.{action}", f"application:{application.id}", reason, ip)
+                        action=action, reason=reason, parts=json.dumps(list(parts), ensure_ascii=False))
+    detail = reason + ("（须修改：" + "、".join(p["label"] for p in parts) + "）" if parts else "")
+    audit.record(actor, f"application.{action}", f"application:{application.id}", detail, ip)
     for name, value in changes.items():
         setattr(application, name, value)
     application.version = seen + 1
@@ -66,10 +69,23 @@ def _tell_applicant(application, title, body=""):
 
 
 REVIEW_ACTIONS = {"pass", "return", "refuse"}
+BULK_RETURN_REFUSED = ("退回须逐件勾选须修改的内容（一次性告知），不能批量退回。请点击申报人姓名打开申报详情页，"
+                       "在“审查”中勾选须修改的步骤、业绩或附件并填写理由后退回。")
 
 
-def review(application, actor, action, reason="", seen=None, ip=""):
-    """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
+def _parts_to_change(application, keys, label):
+    """一次性告知: the ticked parts of the submission under review; a 退回 names at least one."""
+    latest = application.submissions.order_by(Submission.number.desc()).first()
+    data = json.loads(latest.snapshot) if latest else steps.loads(application.snapshot)
+    parts = return_parts.chosen(data, keys or ())
+    if not parts:
+        raise WorkflowError(f"{label}须勾选至少一项须修改的内容（各步骤、相关业绩或附件），以便申报人一次改全。")
+    return parts
+
+
+def review(application, actor, action, reason="", seen=None, ip="", parts=()):
+    """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus; a 退回
+    names the parts to change (`parts`: keys of services/return_parts)."""
     if action not in REVIEW_ACTIONS:
         raise WorkflowError("未知的审查操作。")
     seen = _version_seen(seen)
@@ -82,6 +98,8 @@ def review(application, actor, action, reason="", seen=None, ip=""):
     bureau = application.stage in routing.BUREAU_STAGES
     label = (ReviewAction.BUREAU_LABELS if bureau else ReviewAction.ACTION_LABELS)[action]
     reason = (reason or "").strip()
+    if action == "return":
+        parts = _parts_to_change(application, parts, label)
     if action != "pass":
         reason = require_reason(reason, label)
     office = actor.organisation.name
@@ -91,16 +109,21 @@ def review(application, actor, action, reason="", seen=None, ip=""):
             _move(application, actor, action, reason, seen, ip, status=passed)
             _tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
         elif action == "return":
-            _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.RETURNED, stage=None,
-                  stage_organisation=None, stage_since=now(), publicity=None)
-            _tell_applicant(application, f"您的职称申报被{office}{label}", f"理由：{reason}。请修改后重新提交。")
+            _move(application, actor, action, reason, seen, ip, parts=parts, status=ApplicationStatus.RETURNED,
+                  stage=None, stage_organisation=None, stage_since=now(), publicity=None)
+            _tell_applicant(application, f"您的职称申报被{office}{label}",
+                            f"理由：{reason}。请修改后重新提交。须修改：{'、'.join(p['label'] for p in parts)}。")
         else:
             _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
             _tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
 
 
 def review_many(ids, actor, action, reason="", ip=""):
-    """The same decision for selected rows; what is not eligible is skipped and counted. Returns (done, skipped)."""
+    """The same decision for selected rows; what is not eligible is skipped and counted. Returns (done, skipped).
+
+    No bulk 退回: each return names the parts of that submission to change (一次性告知)."""
+    if action == "return":
+        raise WorkflowError(BULK_RETURN_REFUSED)
     done = 0
     for application in Application.select().where(Application.id.in_(list(ids))):
         try:

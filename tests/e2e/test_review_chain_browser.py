@@ -70,12 +70,15 @@ def row(page, name):
     return page.locator("table.list tbody tr").filter(has_text=name)
 
 
-def decide(page, name, action, opinion, queue="职称申报资格审查", link="审查"):
-    """From the queue, open `name`'s application, choose `action`, write the opinion or reason and submit it."""
+def decide(page, name, action, opinion, queue="职称申报资格审查", link="审查", parts=()):
+    """From the queue, open `name`'s application, choose `action`, tick the `parts` to change (退回), write the
+    opinion or reason and submit it."""
     open_menu(page, queue)
     row(page, name).get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=f"{name}：", exact=False)).to_be_visible()
     page.get_by_role("radio", name=action, exact=True).check()
+    for part in parts:
+        page.get_by_role("checkbox", name=part, exact=True).check()
     page.get_by_label("审查意见 / 理由").fill(opinion)
     page.get_by_role("button", name="提交审查结果").click()
 
@@ -115,7 +118,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     log_in(page, chain["unit"])
     open_menu(page, "职称申报资格审查")
     expect(row(page, name)).to_contain_text("待单位审核")
-    decide(page, name, "退回", RETURN_REASON)
+    decide(page, name, "退回", RETURN_REASON, parts=["第5步 上传相关附件（整步）"])
     expect(flash(page)).to_have_text(f"已退回：{name}。")
     assert dialogs == ["确定提交审查结果吗？提交后不能撤回。"]
     expect(row(page, name)).to_contain_text("已退回修改")
