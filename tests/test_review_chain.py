@@ -13,8 +13,10 @@ from models import (
     ApplicationType,
     Committee,
     FeeSetting,
+    Level,
     Notification,
     Organisation,
+    Profession,
     Publicity,
     ReviewAction,
     Role,
@@ -43,7 +45,7 @@ POSITIONS = {
     "hr_passed": (S.STAGE_PASSED, Stage.HR_BUREAU, "hr_bureau"),
     "at_committee": (S.AT_COMMITTEE, Stage.COMMITTEE, "committee_3"),
     "recommended": (S.RECOMMENDED, Stage.COMMITTEE, "committee_3"),
-    "at_senior": (S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, "committee_1"),
+    "at_senior": (S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, "committee_12"),  # the 建设工程专业 plan's 高评委
     "passed": (S.PASSED, Stage.COMMITTEE, "committee_3"),
     "failed": (S.FAILED, Stage.COMMITTEE, "committee_3"),
     "returned": (S.RETURNED, None, None),
@@ -58,7 +60,7 @@ ALLOWED = {
     "construction_bureau": {"cb_pending": DECISIONS, "cb_passed": {"recommend"}},
     "hr_bureau": {"hr_pending": DECISIONS, "hr_passed": {"recommend"}},
     "committee_3": {"at_committee": RESULTS, "recommended": {"forward"}},
-    "committee_1": {"at_senior": RESULTS},
+    "committee_12": {"at_senior": RESULTS},
     "admin": {},
 }
 
@@ -104,7 +106,9 @@ def snapshot_of(application):
 
 @pytest.mark.parametrize("actor", ALLOWED)
 def test_each_role_may_act_only_where_it_holds_the_application(client, actor):
-    application, applicant = submitted(client)
+    """A senior 工程造价 application (category 1), so that every position of the chain exists for it (中推高)."""
+    application, applicant = submitted(client, level=Level.SENIOR,
+                                       info={"profession": Profession.get(Profession.name == "工程造价").id})
     publicity = Publicity.create(unit=application.unit, starts_on=date.today() - timedelta(days=9),
                                  ends_on=date.today() - timedelta(days=1))
     as_user(client, actor_for(actor, application, applicant))
