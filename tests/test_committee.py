@@ -151,3 +151,12 @@ def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client)
     as_user(client, applicant)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "评审未通过" in page and "答辩未通过" in page
+
+
+def test_a_recommended_application_whose_route_ends_at_the_mid_committee_is_not_forwarded(client):
+    """A recommendation of a 中级 plan's application (its plan changed since) stays with the 中评委, nothing breaks."""
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office_of(3), S.RECOMMENDED, Stage.COMMITTEE)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+    assert Application.get_by_id(application.id).stage_organisation_id == office_of(3).id

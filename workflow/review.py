@@ -240,11 +240,16 @@ def record_result(application, actor, passed, meeting_date, reason="", seen=None
 
 
 def forward_to_senior(actor, ip=""):
-    """A 中评委 passes its recommended senior applicants to the 高评委 office. Returns how many."""
+    """A 中评委 passes its recommended senior applicants to the 高评委 office of their plan. Returns how many.
+
+    One whose route ends here (its plan or profession changed since the recommendation) stays for the office to see."""
     done = 0
     with atomic():
         for application in applications_held_by(actor).where(Application.status == ApplicationStatus.RECOMMENDED):
-            target = _hand_to(application, routing.next_stage(application))
+            stage = routing.next_stage(application)
+            if stage is None:
+                continue
+            target = _hand_to(application, stage)
             _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
             _tell_applicant(application, f"您的职称申报已由中评委推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
