@@ -223,7 +223,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
         ["申报人员", unit_name, "申报人员", unit_name, unit_name, unit_name, CONSTRUCTION, CONSTRUCTION, HR, HR,
          "越城区建设工程中级专业技术职务任职资格评审委员会办公室"])
     reasons = column(timeline, "意见或理由")
-    expect(reasons.nth(1)).to_have_text(RETURN_REASON)
+    expect(reasons.nth(1)).to_have_text(f"{RETURN_REASON}须修改：第5步 上传相关附件（整步）")  # 一次性告知
     expect(reasons.nth(3)).to_have_text("同意申报")
     expect(reasons.nth(6)).to_have_text("材料齐全，符合申报条件")
 
