@@ -520,6 +520,8 @@ class ReviewPlan(BaseModel):
     rubric = pw.TextField(default="")  # 自评 rubric (JSON, services/scoring.py); empty means the default
     pass_mark = pw.IntegerField(default=105)
     has_interviews = pw.BooleanField(default=False, null=True)  # 面试: candidates print 4 copies (null: see 008)
+    # 高级 plans: the 高评委 that decides (附件1 二; services/routing says the way there); None for 中级 plans
+    senior_committee = pw.ForeignKeyField(Committee, null=True, backref="senior_plans")
 
     def __str__(self):
         return self.title
@@ -819,6 +821,8 @@ class ReviewAction(BaseModel):
     actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     action = pw.CharField(max_length=32)
     reason = pw.TextField(default="")
+    # 一次性告知: the parts a 退回 asks to change, [{"key": "step_3", "label": "第3步 填写申报信息"}, …] (JSON)
+    parts = pw.TextField(default="[]")
     at = pw.DateTimeField(default=now)
 
     ACTION_LABELS = {

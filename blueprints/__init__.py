@@ -32,6 +32,7 @@ def register_blueprints(app):
     from blueprints.menus import menu_for
     from blueprints.uploads import kept_file
     from forms.applicant import DETAIL_FIELDS, KIND_LABELS
+    from services import return_parts
     from services.display import sentence, when
     from services.documents import copies as review_form_copies
     from services.notifications import unread_count
@@ -46,6 +47,8 @@ def register_blueprints(app):
     app.add_template_filter(when)
     app.add_template_filter(sentence)
     app.add_template_global(review_form_copies, "review_form_copies")
+    app.add_template_global(return_parts.marks, "return_marks")
+    app.add_template_global(return_parts.by_step, "marks_by_step")
 
     @app.template_global()
     def page_url(number):

@@ -86,6 +86,8 @@ def admin_list():
 
 def _fill_choices(form):
     form.committees.choices = [(c.id, f"{c.number}. {c.name}") for c in Committee.select().order_by(Committee.number)]
+    form.senior_committee.choices = [(0, "（中级计划不选）")] + [
+        (c.id, c.name) for c in Committee.select().where(Committee.is_senior == True).order_by(Committee.number)]  # noqa: E712
     form.professions.choices = [
         (p.id, f"{p.name}（类别{p.category}）" if p.category else p.name)
         for p in Profession.select().order_by(Profession.category.is_null(), Profession.category, Profession.id)
@@ -99,6 +101,7 @@ def _load(form, plan):
         getattr(form, name).data = getattr(plan, name)
     form.level.data = plan.level.value
     form.committees.data = [link.committee_id for link in plan.committee_links]
+    form.senior_committee.data = plan.senior_committee_id or 0
     form.professions.data = [link.profession_id for link in plan.profession_links]
     form.attachments.data = plan.attachment_keys
     form.show_rubric(scoring.from_json(plan.rubric))
@@ -114,6 +117,7 @@ def _save(form, plan):
     plan.rubric = form.rubric_value
     plan.pass_mark = form.pass_mark.data
     plan.has_interviews = form.has_interviews.data
+    plan.senior_committee = Committee.get_or_none(Committee.id == form.senior_committee.data)
     return save_plan(plan, current_user, form.committees.data, form.professions.data, ip=request.remote_addr or "")
 
 

@@ -24,7 +24,7 @@ from models import (
     applications_held_by,
     applications_visible_to,
 )
-from services import exports, snapshot, steps
+from services import exports, return_parts, snapshot, steps
 from services.pagination import paginate
 from services.values import read_date, whole_number, whole_numbers
 from services.workdays import first_sending_day, publicity_end_date
@@ -110,8 +110,15 @@ def detail_context(application, number=None):
     shown = next((s for s in kept if s.number == number), None) if number is not None else (kept or [None])[-1]
     if number is not None and shown is None:
         abort(404)
+    latest = kept[-1] if kept else None
+    back = application.last_return
+    # a resubmission after a 退回: what was asked (the ticked parts) and what changed since the returned version
+    since_return = back if latest and latest.previous and back and application.status != ApplicationStatus.RETURNED \
+        else None
     return {"application": application, "actions": application.actions.order_by(ReviewAction.id), "submissions": kept,
-            "shown": shown, "data": shown.data if shown else steps.loads(application.snapshot)}
+            "shown": shown, "data": shown.data if shown else steps.loads(application.snapshot), "latest": latest,
+            "since_return": since_return,
+            "part_options": return_parts.options(latest.data if latest else steps.loads(application.snapshot))}
 
 
 @bp.route("/applications")
@@ -136,12 +143,13 @@ def decide(application_id):
     action, reason = request.form.get("action", ""), request.form.get("reason", "")
     try:
         review(application, current_user, action, reason, seen=request.form.get("seen") or None,
-               ip=request.remote_addr or "")
+               ip=request.remote_addr or "", parts=request.form.getlist("parts"))
     except WorkflowError as error:
         missing_reason = action in NEEDS_REASON and not reason.strip()
         if not missing_reason:
             flash(str(error), "warning")
         return render_template("review/detail.html", reason=reason, reason_error=str(error) if missing_reason else None,
+                               ticked=request.form.getlist("parts"),
                                **detail_context(Application.get_by_id(application.id))), 409
     done = application.actions.order_by(ReviewAction.id.desc()).first()
     flash(f"已{done.action_label}：{application.applicant.real_name}。", "success")
@@ -160,7 +168,11 @@ def bulk():
     elif action in NEEDS_REASON and not reason.strip():
         flash(f"{decision_labels(current_user)[action]}必须填写理由。", "warning")
     else:
-        done, skipped = review_many(ids, current_user, action, reason, ip=request.remote_addr or "")
+        try:
+            done, skipped = review_many(ids, current_user, action, reason, ip=request.remote_addr or "")
+        except WorkflowError as error:
+            flash(str(error), "warning")
+            return redirect(url_for("review.queue"))
         flash(f"{done} 件已{decision_labels(current_user)[action]}"
               + (f"，{skipped} 件当前不能处理（已被处理或不在本环节），未处理" if skipped else "") + "。",
               "success" if done else "warning")

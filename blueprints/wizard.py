@@ -21,6 +21,7 @@ from models import (
     Application,
     ApplicationCategory,
     ApplicationFile,
+    ApplicationStatus,
     ApplicationType,
     AssessmentResult,
     Committee,
@@ -110,7 +111,7 @@ def mine():
 @applicant_only
 def view(application_id):
     application = _own(application_id)
-    if application.is_editable and "submission" not in request.args:  # a returned one may still show what it was
+    if application.status == ApplicationStatus.DRAFT:  # a returned one shows its 办理过程 and what to change
         return _go(application, application.step_reached)
     return render_template("wizard/view.html", today=date.today(),
                            **detail_context(application, request.args.get("submission", type=int)))

@@ -7,6 +7,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -75,7 +76,10 @@ class PlanForm(AppForm):
     opens_on = ChineseDateField("申报开始日期", validators=[DataRequired(REQUIRED)])
     closes_on = ChineseDateField("申报截止日期", validators=[DataRequired(REQUIRED)], description="开始和截止当天均可申报。")
     requirements = TextAreaField("申报要求", validators=[Optional(), Length(max=20000)], render_kw={"rows": 8})
-    committees = CheckboxesField("受理评审委员会", coerce=choice_id)
+    committees = CheckboxesField("受理评审委员会", coerce=choice_id,
+                                 description="高级计划：专业类别1的申报人员经其中的中评委推荐（中推高）。")
+    senior_committee = SelectField("评审的高评委（高级计划）", coerce=choice_id, validate_choice=False,
+                                   description="高级计划的申报由该高评委评审，并作为“受理评审委员会”显示在各页面和文书上。")
     professions = CheckboxesField("可评审专业", coerce=choice_id)
     attachments = CheckboxesField("须上传的附件", choices=list(KINDS.items()),
                                   description="申报人在第5步按本人情况上传其中适用的附件。")
@@ -97,6 +101,10 @@ class PlanForm(AppForm):
     def validate_committees(self, field):
         if not field.data:
             raise ValidationError("请至少选择一个受理评审委员会。")
+
+    def validate_senior_committee(self, field):
+        if self.level.data == Level.SENIOR.value and not field.data:
+            raise ValidationError("高级评审工作计划须选择评审的高评委。")
 
     def validate_professions(self, field):
         if not field.data:

@@ -4,8 +4,8 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forms import AppForm, choice_id
-from models import ApplicationCategory, ApplicationType, AssessmentResult, PlanProfession, Profession
-from services import scoring, steps
+from models import ApplicationCategory, ApplicationType, AssessmentResult, Level
+from services import plans, scoring, steps
 from services.checklist import MIN_EDUCATION_HOURS, checklist
 
 
@@ -55,14 +55,14 @@ def info_form(application, committees, **kwargs):
         setattr(InfoForm, f"evidence_{key}", MultipleFileField(label, description="PDF、JPEG 或 PNG，每个不超过 20 MB。"))
 
     form = InfoForm(**kwargs)
-    form.profession.choices = [(0, "请选择")] + [(p.id, p.name) for p in plan_professions(plan)]
+    form.profession.choices = [(0, "请选择")] + [(p.id, p.name) for p in plans.plan_professions(plan)]
+    if plan.level == Level.SENIOR:  # the plan's 高评委 decides; a 中评委 only recommends category 1 (中推高)
+        form.committee.label.text = "推荐中评委（专业类别1）"
+        form.committee.description = (f"本计划由{plan.senior_committee.name if plan.senior_committee else '高评委'}评审。"
+                                      "专业类别1的高级申报须先经所在中评委推荐（中推高），请选择；其他专业无需选择。")
     form.committee.choices = [(0, "请选择")] + [(c.id, c.name) for c in committees]
     form.assessment_years, form.rubric = years, rubric
     return form
-
-
-def plan_professions(plan):
-    return Profession.select().join(PlanProfession).where(PlanProfession.plan == plan).order_by(Profession.id)
 
 
 def attachments_form(application, **kwargs):

@@ -35,6 +35,7 @@ from models import (
 from services import snapshot, storage
 from services.accounts import create_account, register_applicant
 from services.idcard import check_char, parse
+from services.reference import PROVINCE_SENIOR
 from services.txn import atomic
 from services.workdays import publicity_end_date
 
@@ -43,20 +44,24 @@ DEMO_UNIT = "绍兴示范建设集团有限公司"
 # A valid 身份证号 (GB 11643 check character), invented for the demo.
 DEMO_ID_NUMBER = "330602198506150013"
 DEMO_CREDIT_CODE = "91330602MA2D5E7K1B"  # valid GB 32100 check character, invented
-DEMO_SENIOR_PLAN = "2020年度建设工程专业高级工程师职务任职资格评审工作计划"
 # Someone whose 中级 result 越城区中评委 confirmed, to issue and verify a 电子证书 with (not an account one logs in to).
 DEMO_CERTIFIED_NAME = "李证书"
 DEMO_CERTIFIED_ID_NUMBER = "330602198803120021"
 
 
 def open_demo_plans(today=None):
-    """Open the 越城区 中评委 plan and the senior plan around today, so that demo users can press 马上申报. Only the
+    """Open the 越城区 中评委 plan and both senior plans around today, so that demo users can press 马上申报. Only the
     dates move: a 2020年度 plan keeps checking 2018–2019 继续教育 and the 考核 years before 2020, as its 申报要求 say."""
     today = today or date.today()
     mid = (ReviewPlan.select(ReviewPlan.id).join(PlanCommittee).join(Committee)
            .where((Committee.number == 3) & (ReviewPlan.level == Level.MID)))
     ReviewPlan.update(opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60)).where(
-        ReviewPlan.id.in_(mid) | (ReviewPlan.title == DEMO_SENIOR_PLAN)).execute()
+        ReviewPlan.id.in_(mid) | (ReviewPlan.level == Level.SENIOR)).execute()
+
+
+def _committee_office(number):
+    return Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
+                            & (Organisation.committee == Committee.get(Committee.number == number)))
 
 
 # 越城区中评委's 专家库: (name, unit, title, speciality); the first is 主任委员, the next two 副主任委员, the rest 委员.
@@ -105,9 +110,10 @@ def seed_demo():
             dict(username="rsj_yuecheng", real_name="钱审核", role=Role.HR_BUREAU,
                  organisation=Organisation.get((Organisation.kind == Role.HR_BUREAU)
                                                & (Organisation.region == yuecheng))),
-            dict(username="pwh_yuecheng", real_name="孙秘书", role=Role.COMMITTEE_OFFICE,
-                 organisation=Organisation.get((Organisation.kind == Role.COMMITTEE_OFFICE)
-                                               & (Organisation.committee == Committee.get(Committee.number == 3)))),
+            dict(username="pwh_yuecheng", real_name="孙秘书", role=Role.COMMITTEE_OFFICE, organisation=_committee_office(3)),
+            dict(username="gpw_jianshe", real_name="周秘书", role=Role.COMMITTEE_OFFICE,
+                 organisation=_committee_office(PROVINCE_SENIOR["number"])),
+            dict(username="gpw_shigong", real_name="吴秘书", role=Role.COMMITTEE_OFFICE, organisation=_committee_office(1)),
         ]
         applicant = register_applicant(mobile="13800000001", password=DEMO_PASSWORD, real_name="张工程",
                                        id_number=DEMO_ID_NUMBER)

@@ -34,11 +34,8 @@ def stamping_stages(application):
     if application.unit_id and application.unit.goes_through_talent_centre:
         stages.append(Stage.TALENT_CENTRE)
     stages += [Stage.CONSTRUCTION_BUREAU, Stage.HR_BUREAU]
-    if application.committee_id and (application.plan.level == Level.MID or application.profession_id):
-        committee = routing.after_hr_bureau(application)
-        stages.append(committee)
-        if committee == Stage.COMMITTEE and application.plan.level == Level.SENIOR:
-            stages.append(Stage.SENIOR_COMMITTEE)
+    if application.profession_id or application.plan.level == Level.MID:
+        stages += routing.committee_stages(application.plan, application.profession)
     return stages
 
 

@@ -1,7 +1,7 @@
 """评审工作计划: when a plan takes applications, and what an applicant needs before 马上申报."""
 from datetime import date
 
-from models import Application, Committee, PlanCommittee
+from models import Application, Committee, PlanCommittee, PlanProfession, Profession
 
 
 def closed_reason(plan, today=None):
@@ -34,11 +34,14 @@ def plan_committees(plan):
     return Committee.select().join(PlanCommittee).where(PlanCommittee.plan == plan).order_by(Committee.number)
 
 
+def plan_professions(plan):
+    return Profession.select().join(PlanProfession).where(PlanProfession.plan == plan).order_by(Profession.id)
+
+
 def committee_fits_unit(committee, unit):
-    """SPEC §2: the industry tag decides first (勘察设计 → 9 …), else the region; the 高评委 takes the whole city."""
-    if committee.is_senior:
-        return True
-    if unit is None:
+    """SPEC §2: the industry tag decides first (勘察设计 → 9 …), else the region. A 高评委 is never chosen: the
+    plan names it (services/routing)."""
+    if committee.is_senior or unit is None:
         return False
     if committee.industry_tag is not None:
         return unit.industry_tag == committee.industry_tag
@@ -46,5 +49,5 @@ def committee_fits_unit(committee, unit):
 
 
 def fitting_committees(plan, unit):
-    """The plan's committees that take applications from this unit; the others are not offered."""
+    """The plan's 中评委 that take applications from this unit (for a 高级 plan: those that recommend, 中推高)."""
     return [c for c in plan_committees(plan) if committee_fits_unit(c, unit)]

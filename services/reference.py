@@ -83,6 +83,14 @@ COMMITTEES = [
          scope="驻沪建筑施工企业", receiving_office="上海市绍兴商会", phone="021-31269545", address="", note="",
          industry_tag=IndustryTag.SHANGHAI, professions=SHANGHAI),
 ]
+# The province's 建设工程专业高评委 (附件1 二), outside the eleven of 附件4: 绍兴市人力社保局专技处 receives the city's
+# senior materials for it (附件3 一 1; the 专技处's phone and address as printed for committee 1).
+PROVINCE_SENIOR = dict(
+    number=12, name="浙江省建设工程专业高级工程师职务任职资格评审委员会", titles="高级工程师",
+    professions_text=DISTRICT_PROFESSIONS_TEXT, scope="全省（本市材料由绍兴市人力社保局专技处接收）",
+    receiving_office="绍兴市人力社保局专技处", phone="85224188", address="越城区曲屯368号",
+    note="省建设工程专业高评委，不在附件4所列11个评委会之内。" + CATEGORY_NOTE, is_senior=True,
+    professions=CATEGORY_1 + CATEGORY_2)
 
 # The bureaus each region's accounts belong to (统一分配的账号).
 BUREAUS = {
@@ -112,9 +120,12 @@ PLAN_REQUIREMENTS = """\
 （5）通过自评分105分申报中/高级的人员需上传浙江省建设工程专业工程师/高级工程师职务任职资格自评表1份（含2名本专业或相近专业在职高级/正高工程师证书）；
 （6）学历证书及认证材料（适用于学信网上无法查询学历信息人员，认证材料包括毕业生就业登记表、国外、港澳台学历学位认证书等）。
 四、报送材料：用人单位所在地人力社保部门网上审核同意后，申报人员自行下载打印带水印的《专业技术职务任职资格评审表》一式3份（参加面试人员4份），加盖所在单位、各主管部门公章，放入资料袋，封面标注姓名、申报专业和所在单位；高级申报对象由所在中评委推荐后提交绍兴市人力社保局专技处，中级申报对象提交各中评委办公室。参加面试的，需提交纸质论文代表作1份。"""
+
+# (title, the 中评委 that recommend category 1 (中推高), its professions, the 高评委 that decides)
 SENIOR_PLANS = [
-    ("2020年度建设工程专业高级工程师职务任职资格评审工作计划", list(range(2, 10)), CATEGORY_1 + CATEGORY_2),
-    ("2020年省建筑（施工专业）工程技术人员高级职务任职资格评审工作计划", [1], CONSTRUCTION),
+    ("2020年度建设工程专业高级工程师职务任职资格评审工作计划", list(range(2, 10)), CATEGORY_1 + CATEGORY_2,
+     PROVINCE_SENIOR["number"]),
+    ("2020年省建筑（施工专业）工程技术人员高级职务任职资格评审工作计划", [1], CONSTRUCTION + CATEGORY_2, 1),
 ]
 
 
@@ -133,16 +144,16 @@ def _link(model, left_name, left, right_name, rights):
 
 def _seed_plans(committees, professions):
     """The notice's plans, for a new platform only: afterwards the administrator renames, re-dates and re-links them."""
-    plans = [(title, Level.SENIOR, numbers, names) for title, numbers, names in SENIOR_PLANS]
+    plans = [(title, Level.SENIOR, numbers, names, committees[senior]) for title, numbers, names, senior in SENIOR_PLANS]
     plans += [
         (f"2020年度{c.name}（工程师）评审工作计划", Level.MID, [c.number],
-         [link.profession.name for link in c.profession_links])
+         [link.profession.name for link in c.profession_links], None)
         for c in committees.values() if not c.is_senior
     ]
-    for title, level, numbers, names in plans:
+    for title, level, numbers, names, senior in plans:
         plan = ReviewPlan.create(title=title, year=2020, level=level, opens_on=PLAN_OPENS, closes_on=PLAN_CLOSES,
                                  education_years="2018,2019", required_attachments=DEFAULT_KINDS,
-                                 requirements=PLAN_REQUIREMENTS)
+                                 requirements=PLAN_REQUIREMENTS, senior_committee=senior)
         _link(PlanCommittee, "plan", plan, "committee", [committees[n] for n in numbers])
         _link(PlanProfession, "plan", plan, "profession", [professions[n] for n in names])
 
@@ -160,7 +171,7 @@ def seed_reference():
             professions[name], _ = _ensure(Profession, {"name": name}, {"category": category})
 
         committees = {}
-        for spec in COMMITTEES:
+        for spec in COMMITTEES + [PROVINCE_SENIOR]:
             values = {k: v for k, v in spec.items() if k not in ("number", "professions")}
             values["region"] = regions.get(values.get("region"))
             values.setdefault("is_senior", False)
@@ -180,6 +191,9 @@ def seed_reference():
 
         if not ReviewPlan.select().exists():  # the plans are the administrator's once they exist
             _seed_plans(committees, professions)
+        # a 高级 plan of a database older than 015 that names no 高评委 among its committees is the 建设工程专业 one
+        ReviewPlan.update(senior_committee=committees[PROVINCE_SENIOR["number"]]).where(
+            (ReviewPlan.level == Level.SENIOR) & ReviewPlan.senior_committee.is_null()).execute()
 
     return {
         "地区": Region.select().count(), "评委会": Committee.select().count(), "专业": Profession.select().count(),

@@ -2,12 +2,16 @@
 import json
 
 from models import ApplicationAchievement, ApplicationType, Submission
-from services import profile, scoring, steps
+from services import profile, routing, scoring, steps
 from services.checklist import checklist
 
 
 def _file(stored):
     return {"id": stored.id, "name": stored.original_name, "type": stored.content_type, "size": stored.size}
+
+
+def _name(record):
+    return record.name if record else ""
 
 
 def _date(value):
@@ -42,7 +46,8 @@ def build(application):
             "profession": application.profession.name if application.profession_id else "",
             "category": application.category.label if application.category else "",
             "assessments": steps.assessment_text(application), "statement": application.statement,
-            "committee": application.committee.name if application.committee_id else "",
+            "committee": _name(routing.deciding_committee(application)),
+            "recommender": _name(routing.recommending_committee(application)),
             "self_evaluation": steps.loads(application.self_evaluation),
             "self_evaluation_total": application.self_evaluation_total,
             "insured_outside_province": application.insured_outside_province,
@@ -90,7 +95,7 @@ INFO_LABELS = {
     "application_type": "申报类型", "recent_degree": "后学历（学位）取得时间不满2年", "mid_again": "再次通过中级申报",
     "transfer_from": "原系列职称", "landmark_text": "标志性业绩", "holds_senior_title": "已取得高级职称",
     "second_title": "专业技术职务任职资格2", "profession": "从事专业", "category": "申报类别",
-    "assessments": "单位考核情况", "statement": "本人述职", "committee": "受理评审委员会",
+    "assessments": "单位考核情况", "statement": "本人述职", "committee": "受理评审委员会", "recommender": "推荐中评委（中推高）",
     "self_evaluation": "自评项目", "self_evaluation_total": "自评总分",
     "insured_outside_province": "近1年内有省外社保缴纳记录", "established_post": "事业单位在编",
 }

@@ -15,7 +15,7 @@ from models import (
     Ownership,
     PlanProfession,
 )
-from services import plans, scoring
+from services import plans, routing, scoring
 from services.checklist import MIN_EDUCATION_HOURS, checklist
 
 STATEMENT_LIMIT = 1000  # 本人述职, whitespace not counted
@@ -141,7 +141,9 @@ class InfoStep(Step):
             found.append(Problem("请选择从事专业。", "profession"))
         elif not PlanProfession.select().where((PlanProfession.plan == plan)
                                                & (PlanProfession.profession == application.profession_id)).exists():
-            found.append(Problem(f"从事专业“{application.profession.name}”不在本计划的可评审专业中。", "profession"))
+            names = "、".join(p.name for p in plans.plan_professions(plan))
+            found.append(Problem(f"从事专业“{application.profession.name}”不在本计划的可评审专业中"
+                                 f"（本计划只评审：{names}）。", "profession"))
         if application.category is None:
             found.append(Problem("请选择申报类别。", "category"))
         results = loads(application.assessments)
@@ -161,12 +163,23 @@ class InfoStep(Step):
         if unit is not None and unit.ownership == Ownership.PUBLIC_INSTITUTION and application.established_post is None:
             # the step-5 checklist asks 在编 staff and 非在编 staff for different papers
             found.append(Problem("您的单位是事业单位，请选择编制情况（在编或非在编）。", "established_post"))
-        fitting = plans.fitting_committees(plan, application.unit)
-        if application.committee_id is None:
-            found.append(Problem("请选择受理评审委员会。", "committee"))
-        elif application.committee_id not in {c.id for c in fitting}:
-            found.append(Problem(f"“{application.committee.name}”不受理您单位的申报，请重新选择。", "committee"))
+        # a profession the plan does not offer decides no route (a 中级 plan asks for its 中评委 all the same)
+        offered = application.profession if not any(p.field == "profession" for p in found) else None
+        if routing.needs_mid_committee(plan, offered):
+            fitting = plans.fitting_committees(plan, application.unit)
+            if application.committee_id is None:
+                found.append(Problem(committee_required(application), "committee"))
+            elif application.committee_id not in {c.id for c in fitting}:
+                found.append(Problem(f"“{application.committee.name}”不受理您单位的申报，请重新选择。", "committee"))
         return found
+
+
+def committee_required(application):
+    """What step 3 says when no 中评委 is chosen: the 受理评审委员会 (中级), or the recommending one (中推高)."""
+    if application.plan.level == Level.MID:
+        return "请选择受理评审委员会。"
+    return (f"从事专业“{application.profession.name}”属专业类别1，高级申报须先经中评委推荐（中推高），"
+            "请选择推荐的中评委。")
 
 
 class AchievementsStep(Step):

@@ -44,9 +44,11 @@ def as_user(client, user):
     return client
 
 
-def decide(client, application, action, reason=""):
+def decide(client, application, action, reason="", parts=("step_3",)):
+    """通过 / 退回 / 不通过 from the application's page; a 退回 ticks `parts` (一次性告知; ignored otherwise)."""
     return client.post(f"/review/applications/{application.id}/decide",
-                       data={"action": action, "reason": reason, "seen": Application.get_by_id(application.id).version})
+                       data={"action": action, "reason": reason, "seen": Application.get_by_id(application.id).version,
+                             "parts": list(parts)})
 
 
 def publicise_and_send(client, unit_user, application, today=None):

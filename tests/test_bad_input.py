@@ -159,7 +159,7 @@ def test_a_reason_and_a_search_outside_any_form_lose_their_control_characters_to
     as_user(client, staff(Role.UNIT, unit=application.unit))
     assert client.get("/review/applications?q=张\x00三").status_code == 200  # PostgreSQL refuses NUL in text
     client.post(f"/review/applications/{application.id}/decide", data={
-        "action": "return", "reason": "材料\x0b不全\x00", "seen": application.version})
+        "action": "return", "reason": "材料\x0b不全\x00", "seen": application.version, "parts": "step_3"})
     assert application.actions.order_by(ReviewAction.id.desc()).first().reason == "材料不全"
 
 

@@ -132,10 +132,10 @@ def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(c
     assert "1 件已推荐至高评委" in response.get_data(as_text=True)
     fresh = Application.get_by_id(application.id)
     assert (fresh.status, fresh.stage, fresh.stage_organisation_id) == (
-        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(12).id), "the plan's 高评委, not committee 1"
     assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
 
-    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=12)
     compose(senior_office, application.plan, start=11)
     as_user(client, senior_office)
     assert "高评委办公室无需推荐" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
@@ -144,7 +144,7 @@ def test_a_category_1_senior_applicant_needs_the_mid_committees_recommendation(c
     assert (fresh.status, fresh.decided_pass) == (S.DECIDED, True)
     actions = [(a.action, a.organisation_id) for a in fresh.actions.order_by(ReviewAction.id)]
     assert actions[-3:] == [("result_pass", office_of(3).id), ("forward", office_of(3).id),
-                            ("decided", office_of(1).id)]
+                            ("decided", office_of(12).id)]
 
 
 def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
@@ -162,7 +162,7 @@ def test_a_mid_committee_that_fails_a_senior_applicant_ends_it(client):
 def test_a_category_2_senior_applicant_goes_straight_to_the_senior_committee(client, profession):
     application = senior_at_hr(client, profession)
     assert (application.status, application.stage, application.stage_organisation_id) == (
-        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(1).id)
+        S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, office_of(12).id)
 
 
 def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client):
@@ -179,10 +179,12 @@ def test_a_senior_application_made_in_the_wizard_travels_the_whole_chain(client)
         decide(client, application, "pass", "符合条件")
         client.post("/review/recommend")
     fresh = Application.get_by_id(application.id)
-    assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(1).id)
+    assert (fresh.status, fresh.stage_organisation_id) == (S.AT_COMMITTEE, office_of(12).id)
     as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
     assert client.get(f"/committee/applications/{application.id}").status_code == 404
-    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=1)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=1))
+    assert client.get(f"/committee/applications/{application.id}").status_code == 404
+    senior_office = staff(Role.COMMITTEE_OFFICE, committee_number=12)
     compose(senior_office, application.plan)
     as_user(client, senior_office)
     assert meeting_tally(client, application, (0, 3, 0)).status_code == 302
@@ -201,3 +203,12 @@ def test_decide_by_meeting_runs_a_lawful_meeting_for_other_tests(app, passed):
     for application in applications:
         fresh = Application.get_by_id(application.id)
         assert (fresh.status, fresh.decided_pass, fresh.meeting_date) == (S.DECIDED, passed, TODAY)
+
+
+def test_a_recommended_application_whose_route_ends_at_the_mid_committee_is_not_forwarded(client):
+    """A recommendation of a 中级 plan's application (its plan changed since) stays with the 中评委, nothing breaks."""
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office_of(3), S.RECOMMENDED, Stage.COMMITTEE)
+    as_user(client, staff(Role.COMMITTEE_OFFICE, committee_number=3))
+    assert "0 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
+    assert Application.get_by_id(application.id).stage_organisation_id == office_of(3).id

@@ -15,6 +15,8 @@ from models import (
     FeeNotice,
     FeeSetting,
     FeeState,
+    Level,
+    Profession,
     ReviewAction,
     Role,
     SmsMessage,
@@ -346,10 +348,11 @@ def test_the_committee_records_no_result_while_its_own_fee_is_unpaid(client, app
 
 
 def test_forwarding_to_the_senior_committee_issues_its_fee_notice(client):
-    senior = charging(Role.COMMITTEE_OFFICE, committee_number=1)
+    senior = charging(Role.COMMITTEE_OFFICE, committee_number=12)  # the 建设工程专业 plan's 高评委
     mid = staff(Role.COMMITTEE_OFFICE, committee_number=3)
-    plan, unit = open_plan(), make_unit("越城建工集团")
-    application = filed(plan, unit, 1, mid.organisation, S.RECOMMENDED, Stage.COMMITTEE)
+    plan, unit = open_plan(3, level=Level.SENIOR), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, mid.organisation, S.RECOMMENDED, Stage.COMMITTEE,
+                        profession=Profession.get(Profession.name == "工程造价"))
     as_user(client, mid)
     assert "1 件已推荐至高评委" in client.post("/committee/forward", follow_redirects=True).get_data(as_text=True)
     notice = FeeNotice.get(FeeNotice.application == application)

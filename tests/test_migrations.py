@@ -77,3 +77,30 @@ def test_006_keeps_each_submitted_application_as_its_latest_submission(tmp_path)
                                 ).fetchall() == [(1, 2, snapshot, 1)]
     assert database.execute_sql("SELECT file_id FROM submission_file").fetchall() == [(1,)]
     database.close()
+
+
+def test_015_gives_a_senior_plan_the_senior_committee_among_its_committees(tmp_path):
+    """The 建筑（施工专业） plan (committee 1, a 高评委) is decided there; a plan of 中评委 only waits for seed-reference."""
+    from peewee import SqliteDatabase
+
+    from app import migration_router
+
+    database = SqliteDatabase(str(tmp_path / "old.db"), pragmas={"foreign_keys": 1})
+    router = migration_router(database)
+    router.run("011_experts_certificates_integrity")
+    for number, senior in ((1, 1), (3, 0)):
+        database.execute_sql("INSERT INTO committee (number, name, titles, professions_text, scope, receiving_office, "
+                             "phone, address, note, is_senior) VALUES (?, ?, '', '', '', '', '', '', '', ?)",
+                             (number, f"评委会{number}", senior))
+    for title, level, committee in (("施工", "senior", 1), ("建设工程", "senior", 2), ("中级", "mid", 2)):
+        database.execute_sql("INSERT INTO review_plan (title, year, level, opens_on, closes_on, requirements, "
+                             "created_at, required_attachments, education_years, rubric, pass_mark) VALUES "
+                             "(?, 2020, ?, '2020-01-01', '2020-02-01', '', '2020-01-01', '', '', '', 105)", (title, level))
+        database.execute_sql("INSERT INTO plan_committee (plan_id, committee_id) VALUES "
+                             "((SELECT id FROM review_plan WHERE title = ?), ?)", (title, committee))
+
+    router.run()
+
+    assert database.execute_sql("SELECT title, senior_committee_id FROM review_plan ORDER BY id").fetchall() == [
+        ("施工", 1), ("建设工程", None), ("中级", None)]
+    database.close()

@@ -22,7 +22,8 @@ from models import (
 )
 from services import scoring, steps
 from services.checklist import KINDS
-from services.demo import DEMO_SENIOR_PLAN, open_demo_plans
+from services.demo import open_demo_plans
+from services.reference import SENIOR_PLANS
 from tests.conftest import login, make_applicant, make_unit, make_user
 from tests.helpers import field_errors, field_value, menu, parse, user_of
 
@@ -110,7 +111,9 @@ def test_admin_creates_a_plan(admin_client):
     page = parse(admin_client.get("/admin/plans/new"))
     assert field_value(page, "pass_mark") == "105"
     assert shown_rubric(page) == scoring.DEFAULT_RUBRIC
-    assert len(page.find_all("input", type="checkbox", name="committees")) == 11
+    assert len(page.find_all("input", type="checkbox", name="committees")) == 12  # the eleven and the province's 高评委
+    assert [o.text() for o in page.find("select", name="senior_committee").find_all("option")][1:] == [
+        committee(1).name, committee(12).name]
     assert len(page.find_all("input", type="checkbox", name="professions")) == Profession.select().count()
     assert len(page.find_all("input", type="checkbox", name="attachments")) == len(KINDS)
 
@@ -141,8 +144,8 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
 
     response = admin_client.post(f"/admin/plans/{plan.id}/edit", data=plan_data(
         title="测试评审工作计划（修订）", level="senior", committees=[str(committee(2).id), str(committee(4).id)],
-        professions=[str(profession("岩土工程").id)], attachments=[], education_years="", pass_mark="110",
-        has_interviews="y"))
+        senior_committee=str(committee(12).id), professions=[str(profession("岩土工程").id)], attachments=[],
+        education_years="", pass_mark="110", has_interviews="y"))
 
     assert response.status_code == 302
     plan = ReviewPlan.get_by_id(plan.id)
@@ -150,6 +153,7 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
         "测试评审工作计划（修订）", Level.SENIOR, "", "", 110)
     assert plan.has_interviews and checked(parse(admin_client.get(f"/admin/plans/{plan.id}/edit")), "has_interviews", "y")
     assert sorted(link.committee.number for link in plan.committee_links) == [2, 4]
+    assert plan.senior_committee == committee(12)
     assert [link.profession.name for link in plan.profession_links] == ["岩土工程"]
     assert AuditLog.select().where((AuditLog.action == "plan.update") & (AuditLog.target == f"plan:{plan.id}")).count() == 1
 
@@ -167,10 +171,11 @@ def test_admin_edits_a_plan_and_its_links(admin_client):
     ({"title": ""}, "title", "此项必填"),
     ({"committees": []}, "committees", "请至少选择一个受理评审委员会"),
     ({"professions": []}, "professions", "请至少选择一个可评审专业"),
+    ({"level": "senior"}, "senior_committee", "高级评审工作计划须选择评审的高评委"),
     ({"title": "2020年度建设工程专业高级工程师职务任职资格评审工作计划"}, "title", "已有同名的评审工作计划"),
 ], ids=["closes-before-opens", "year-20x5", "two-digit-years", "no-years-for-education", "pass-mark-over-the-rubric",
         "pass-mark-0", "pass-mark-1000", "pass-mark-not-a-number", "year-20", "no-title",
-        "no-committee", "no-profession", "duplicate-title"])
+        "no-committee", "no-profession", "senior-without-senior-committee", "duplicate-title"])
 def test_a_bad_plan_is_refused_next_to_its_field_and_the_form_comes_back_filled(admin_client, overrides, field,
                                                                                 message):
     count = ReviewPlan.select().count()
@@ -362,11 +367,11 @@ def test_anonymous_visitors_are_sent_to_login(client):
         assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
 
 
-def test_the_demo_opens_two_plans_around_today_and_they_still_agree_with_their_year():
+def test_the_demo_opens_the_yuecheng_plan_and_both_senior_plans_around_today_and_they_still_agree_with_their_year():
     open_demo_plans(date(2026, 3, 15))
     opened = ReviewPlan.select().where(ReviewPlan.opens_on == date(2026, 2, 13)).order_by(ReviewPlan.level)
     assert {(p.title, p.closes_on, p.education_years) for p in opened} == {
-        (DEMO_SENIOR_PLAN, date(2026, 5, 14), "2018,2019"),
+        *((title, date(2026, 5, 14), "2018,2019") for title, *_ in SENIOR_PLANS),
         (f"2020年度{committee(3).name}（工程师）评审工作计划", date(2026, 5, 14), "2018,2019"),
     }
     for plan in opened:

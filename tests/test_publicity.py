@@ -163,7 +163,7 @@ def test_an_objection_during_publicity_lets_the_unit_return_before_sending(clien
     client.post(f"/review/applications/{apps[0].id}/decide", data={"action": "pass", "reason": "", "seen": seen})
     assert Application.get_by_id(apps[0].id).status == S.UNIT_PASSED  # 通过 again is not an objection
     client.post(f"/review/applications/{apps[0].id}/decide",
-                data={"action": "return", "reason": "公示期间有人反映业绩不实", "seen": seen})
+                data={"action": "return", "reason": "公示期间有人反映业绩不实", "seen": seen, "parts": "step_4"})
     fresh = Application.get_by_id(apps[0].id)
     assert fresh.status == S.RETURNED and fresh.publicity is None
 

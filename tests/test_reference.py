@@ -1,6 +1,6 @@
 """`flask seed-reference` creates what is missing and never changes or re-links a row the administrator edited."""
 from models import Committee, Organisation, PlanProfession, Profession, ReviewPlan, Role
-from services.reference import TALENT_CENTRE, seed_reference
+from services.reference import PROVINCE_SENIOR, SENIOR_PLANS, TALENT_CENTRE, seed_reference
 from tests.conftest import make_user
 from workflow import save_plan
 
@@ -38,3 +38,15 @@ def test_a_restart_keeps_edited_reference_rows_and_creates_missing_ones(app):
     assert Committee.get(Committee.number == 3).phone == "88888888"
     assert Organisation.get_or_none(Organisation.name == TALENT_CENTRE) is not None, "a missing row is created"
     assert Profession.select().count() == professions
+
+
+def test_a_senior_plan_without_its_senior_committee_gets_the_provinces_and_keeps_a_chosen_one(app):
+    """A database from before 015: the 建设工程专业 plan names no 高评委 yet; the 施工 plan keeps committee 1."""
+    engineering, construction = (ReviewPlan.get(ReviewPlan.title == title) for title, *_ in SENIOR_PLANS)
+    ReviewPlan.update(senior_committee=None).where(ReviewPlan.id == engineering.id).execute()
+
+    seed_reference()
+
+    assert ReviewPlan.get_by_id(engineering.id).senior_committee.number == PROVINCE_SENIOR["number"]
+    assert ReviewPlan.get_by_id(construction.id).senior_committee.number == 1
+    assert ReviewPlan.select().where(ReviewPlan.level == "mid", ReviewPlan.senior_committee.is_null(False)).count() == 0

@@ -17,6 +17,7 @@ from models import (
     Level,
     Notification,
     Organisation,
+    Profession,
     Publicity,
     ReviewAction,
     Role,
@@ -57,7 +58,7 @@ POSITIONS = {
     "hr_passed": (S.STAGE_PASSED, Stage.HR_BUREAU, "hr_bureau"),
     "at_committee": (S.AT_COMMITTEE, Stage.COMMITTEE, "committee_3"),
     "recommended": (S.RECOMMENDED, Stage.COMMITTEE, "committee_3"),
-    "at_senior": (S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, "committee_1"),
+    "at_senior": (S.AT_COMMITTEE, Stage.SENIOR_COMMITTEE, "committee_12"),  # the 建设工程专业 plan's 高评委
     "passed": (S.PASSED, Stage.COMMITTEE, "committee_3"),
     "failed": (S.FAILED, Stage.COMMITTEE, "committee_3"),
     "returned": (S.RETURNED, None, None),
@@ -72,7 +73,7 @@ ALLOWED = {
     "construction_bureau": {"cb_pending": DECISIONS, "cb_passed": {"recommend"}},
     "hr_bureau": {"hr_pending": DECISIONS, "hr_passed": {"recommend"}},
     "committee_3": {"at_committee": RESULTS, "recommended": {"forward"}},
-    "committee_1": {"at_senior": RESULTS},
+    "committee_12": {"at_senior": RESULTS},
     "admin": {},
 }
 
@@ -100,7 +101,8 @@ def act(client, application, action, publicity):
     seen = Application.get_by_id(application.id).version
     if action in DECISIONS:
         return client.post(f"/review/applications/{application.id}/decide",
-                           data={"action": action, "reason": "材料不全" if action != "pass" else "同意", "seen": seen})
+                           data={"action": action, "reason": "材料不全" if action != "pass" else "同意", "seen": seen,
+                                 "parts": "step_5"})
     if action in RESULTS:
         return meeting_tally(client, application)
     url = {"send": f"/review/publicity/{publicity.id}/send", "recommend": "/review/recommend",
@@ -115,8 +117,10 @@ def snapshot_of(application):
 
 @pytest.mark.parametrize("actor", ALLOWED)
 def test_each_role_may_act_only_where_it_holds_the_application(client, actor):
-    application, applicant = submitted(client, level=Level.SENIOR)
-    for number, first in ((3, 1), (1, 11)):  # the committees of the 中评委 and the 高评委, composed for the plan
+    """A senior 工程造价 application (category 1), so that every position of the chain exists for it (中推高)."""
+    application, applicant = submitted(client, level=Level.SENIOR,
+                                       info={"profession": Profession.get(Profession.name == "工程造价").id})
+    for number, first in ((3, 1), (12, 11)):  # the committees of the 中评委 and the plan's 高评委, composed for the plan
         compose(staff(Role.COMMITTEE_OFFICE, committee_number=number), application.plan, start=first)
     publicity = Publicity.create(unit=application.unit, starts_on=date.today() - timedelta(days=9),
                                  ends_on=date.today() - timedelta(days=1))
@@ -268,17 +272,17 @@ def test_bulk_decisions_report_what_was_done_and_what_was_skipped(client):
     assert ReviewAction.select().where(ReviewAction.action == "pass").count() == 2
 
 
-def test_a_bulk_return_needs_a_reason(client):
+@pytest.mark.parametrize(("action", "reason", "message"), [
+    ("return", "缺社保证明", "不能批量退回。请点击申报人姓名打开申报详情页"),  # each 退回 ticks that submission's parts
+    ("refuse", "  ", "必须填写理由"),
+])
+def test_a_bulk_return_is_refused_and_a_bulk_refusal_needs_a_reason(client, action, reason, message):
     _, _, _, apps = bureau_world(2)
     as_user(client, staff(Role.CONSTRUCTION_BUREAU))
-    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
-                                                               "reason": "  "}, follow_redirects=True)
-    assert "必须填写理由" in response.get_data(as_text=True)
+    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": action,
+                                                               "reason": reason}, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
     assert [Application.get_by_id(a.id).status for a in apps] == [S.PENDING] * 2
-    response = client.post("/review/applications/bulk", data={"ids": [a.id for a in apps], "action": "return",
-                                                               "reason": "缺社保证明"}, follow_redirects=True)
-    assert "2 件已退回修改。" in response.get_data(as_text=True)
-    assert [Application.get_by_id(a.id).status for a in apps] == [S.RETURNED] * 2
 
 
 def test_recommend_passes_on_every_passed_application_and_says_what_it_skipped(client):

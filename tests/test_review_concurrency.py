@@ -33,7 +33,8 @@ def test_two_reviewers_acting_at_once(app, first, second):
             seen = seen_on(page)
             barrier.wait()
             responses[n] = clients[n].post(f"/review/applications/{application.id}/decide",
-                                           data={"action": action, "reason": f"第{n + 1}位审查人的意见", "seen": seen})
+                                           data={"action": action, "reason": f"第{n + 1}位审查人的意见", "seen": seen,
+                                                 "parts": "step_3"})
         except Exception as error:  # noqa: BLE001 - reported to the main thread below
             errors.append(error)
             barrier.abort()
@@ -67,7 +68,7 @@ def test_a_decision_on_a_page_loaded_before_someone_elses_is_refused(client):
     client.post(f"/review/applications/{application.id}/decide", data={"action": "pass", "seen": stale})
     as_user(client, second)
     response = client.post(f"/review/applications/{application.id}/decide",
-                           data={"action": "return", "reason": "缺材料", "seen": stale})
+                           data={"action": "return", "reason": "缺材料", "seen": stale, "parts": "step_3"})
     assert response.status_code == 409
     assert f"{CHANGED}。当前状态：{STATES['pass']}" in response.get_data(as_text=True)
     assert Application.get_by_id(application.id).status == ApplicationStatus.STAGE_PASSED

@@ -80,7 +80,8 @@ def test_a_returned_application_still_shows_its_submissions_to_its_applicant(cli
     decide(client, application, "return", "请补充述职")
     as_user(client, applicant)
 
-    assert client.get(f"/applications/{application.id}").status_code == 302, "the wizard resumes"
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "办理过程" in page and "请补充述职" in page and "修改申报" in page, "the timeline, and the way to the wizard"
     page = client.get(f"/applications/{application.id}?submission=1").get_data(as_text=True)
     assert "第 1 次提交" in page and OLD_STATEMENT in page
 

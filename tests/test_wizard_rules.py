@@ -11,7 +11,6 @@ from models import (
     AchievementStatus,
     Application,
     ApplicationAchievement,
-    ApplicationCategory,
     ApplicationFile,
     ApplicationStatus,
     ApplicationType,
@@ -30,7 +29,7 @@ from models import (
 from services import plans, scoring, steps
 from services.checklist import checklist
 from tests.conftest import make_unit
-from tests.wizard_world import CLAIMS_104, CLAIMS_105, PDF, applicant_ready, open_plan, passed_achievement
+from tests.wizard_world import CLAIMS_104, CLAIMS_105, PDF, applicant_ready, draft, open_plan, passed_achievement
 from workflow import IncompleteStep, WorkflowError, start_application, submit_application
 
 TODAY = date.today()
@@ -45,22 +44,6 @@ def stored_file(owner, name="scan.pdf"):
 
 def attach(application, key):
     ApplicationFile.create(application=application, key=key, file=stored_file(application.applicant))
-
-
-def draft(plan=None, user=None, **fields):
-    """A draft whose step 3 is complete (正常申报 in the 越城区 plan), with `fields` changed."""
-    plan = plan or open_plan()
-    user = user or applicant_ready()
-    application = Application.create(plan=plan, applicant=user, unit=user.organisation)
-    values = dict(application_type=ApplicationType.NORMAL, profession=plan.profession_links[0].profession,
-                  category=ApplicationCategory.CONSTRUCTION_SUPERVISION, statement="负责住宅工程的施工技术管理。",
-                  committee=Committee.get(Committee.number == 3),
-                  assessments=json.dumps({str(y): "pass" for y in steps.assessment_years(plan)}))
-    values.update(fields)
-    for name, value in values.items():
-        setattr(application, name, value)
-    application.save()
-    return application
 
 
 def fields_of(problems):
@@ -215,7 +198,7 @@ def test_the_committee_follows_the_industry_tag_first_then_the_region(region, ta
     unit.industry_tag = tag
     unit.save()
     fits = {c.number for c in Committee.select() if plans.committee_fits_unit(c, unit)}
-    assert fits == {1, number}  # 1 is the 高评委 of 建筑施工专业, for the whole city
+    assert fits == {number}  # a 高评委 (1, 12) is never chosen: the plan names it
 
 
 @pytest.mark.parametrize(("region", "tag", "offered"), [
@@ -230,13 +213,15 @@ def test_the_senior_plan_offers_only_the_committee_that_fits(region, tag, offere
     assert [c.number for c in plans.fitting_committees(plan, unit)] == offered
 
 
-def test_senior_construction_goes_to_committee_1_from_any_unit():
+def test_senior_construction_offers_no_committee_choice_from_any_unit():
+    """The 建筑（施工专业） plan is decided by committee 1 directly: nothing to choose, whatever the unit."""
     plan = ReviewPlan.get(ReviewPlan.title == "2020年省建筑（施工专业）工程技术人员高级职务任职资格评审工作计划")
+    assert plan.senior_committee.number == 1
     for region, tag in (("越城区", None), ("新昌县", IndustryTag.SURVEY_DESIGN)):
         unit = make_unit(f"{region}{tag}单位", region)
         unit.industry_tag = tag
         unit.save()
-        assert [c.number for c in plans.fitting_committees(plan, unit)] == [1]
+        assert plans.fitting_committees(plan, unit) == []
 
 
 def test_a_committee_that_does_not_fit_the_unit_is_refused():

@@ -2,6 +2,7 @@
 passed achievements, and helpers that fill each step through the real routes."""
 import base64
 import io
+import json
 from datetime import date, timedelta
 
 from PIL import Image, ImageDraw
@@ -11,6 +12,8 @@ from models import (
     AchievementKind,
     AchievementStatus,
     Application,
+    ApplicationCategory,
+    ApplicationType,
     Committee,
     Degree,
     Education,
@@ -48,6 +51,24 @@ def applicant_ready(mobile="13900000001", region="越城区", unit_name="越城�
     EducationRecord.create(user=user, education=Education.BACHELOR, degree=Degree.BACHELOR, school="浙江大学",
                            major="土木工程", graduated_on=date(2010, 6, 30))
     return user
+
+
+def draft(plan=None, user=None, **fields):
+    """A draft whose step 3 is complete (正常申报 in the 越城区 plan), with `fields` changed."""
+    from services.steps import assessment_years
+
+    plan = plan or open_plan()
+    user = user or applicant_ready()
+    application = Application.create(plan=plan, applicant=user, unit=user.organisation)
+    values = dict(application_type=ApplicationType.NORMAL, profession=plan.profession_links[0].profession,
+                  category=ApplicationCategory.CONSTRUCTION_SUPERVISION, statement="负责住宅工程的施工技术管理。",
+                  committee=Committee.get(Committee.number == 3),
+                  assessments=json.dumps({str(y): "pass" for y in assessment_years(plan)}))
+    values.update(fields)
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.save()
+    return application
 
 
 def passed_achievement(owner, title="越城区某住宅小区工程", collective=False):

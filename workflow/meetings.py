@@ -16,16 +16,14 @@ from models import (
     ConflictKind,
     Expert,
     Interview,
-    Level,
     Meeting,
     Recusal,
-    Stage,
     VoteMode,
     VoteState,
     applications_held_by,
     now,
 )
-from services import audit, meetings, roster
+from services import audit, meetings, roster, routing
 from services.integrity import barred_until
 from services.notifications import notify
 from services.txn import atomic
@@ -218,7 +216,7 @@ def _decide(actor, item, mode, state_seen, counts, voters, ip):
     meeting, application = item.meeting, reload(item.application)
     tally = f"应投 {voters} 票：同意 {agree}，不同意 {disagree}，弃权 {abstain}（通过须同意 {meetings.two_thirds(voters)} 票）"
     occasion = f"评审会议（{meeting.held_on}，{meeting.place}）表决"
-    recommends = application.stage == Stage.COMMITTEE and application.plan.level == Level.SENIOR
+    recommends = routing.next_stage(application) is not None  # a 中评委's pass of a category-1 senior (中推高)
     with atomic():
         if not AgendaItem.update(state=VoteState.CLOSED, mode=mode, voters=voters, agree=agree, disagree=disagree,
                                  abstain=abstain, passed=passed, closed_at=now()).where(

@@ -2,6 +2,7 @@
 
 
 from models import (
+    Level,
     PlanCommittee,
     PlanProfession,
 )
@@ -22,6 +23,10 @@ def save_plan(plan, actor, committee_ids, profession_ids, ip=""):
     """Create or edit a plan with its committees and professions; returns whether it was created."""
     if not actor.is_admin:
         raise WorkflowError("只有平台管理员可以设置评审工作计划。")
+    if plan.level == Level.SENIOR and plan.senior_committee is None:
+        raise WorkflowError("高级评审工作计划须选择评审的高评委（决定该计划申报的评审委员会）。")
+    if plan.level == Level.MID:
+        plan.senior_committee = None
     created = plan.id is None
     with atomic():
         plan.save()

@@ -1,5 +1,6 @@
 """The review chain (附件2): unit, 公示 and 报送, bureaus, 审核推荐 and a 中评委's 推荐至高评委 (中推高); the committee's
 result comes from its meeting (workflow/meetings.py)."""
+import json
 from collections import Counter
 from datetime import date
 
@@ -12,10 +13,11 @@ from models import (
     ReviewAction,
     Role,
     Stage,
+    Submission,
     applications_held_by,
     now,
 )
-from services import audit, routing
+from services import audit, return_parts, routing, steps
 from services.display import sentence, when
 from services.notifications import notify
 from services.txn import atomic
@@ -25,7 +27,7 @@ from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, requir
 from workflow.fees import issue_notice, unpaid_here
 
 
-def _move(application, actor, action, reason="", seen=None, ip="", **changes):
+def _move(application, actor, action, reason="", seen=None, ip="", parts=(), **changes):
     """Change an application's state from the state `actor` saw (its `version`), with the history row and audit.
 
     Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
@@ -40,8 +42,9 @@ def _move(application, actor, action, reason="", seen=None, ip="", **changes):
         current = reload(application)
         raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
     ReviewAction.create(application=application, level=level, organisation=actor.organisation_id, actor=actor,
-                        action=action, reason=reason)
-    audit.record(actor, f"application.{action}", f"application:{application.id}", reason, ip)
+                        action=action, reason=reason, parts=json.dumps(list(parts), ensure_ascii=False))
+    detail = reason + ("（须修改：" + "、".join(p["label"] for p in parts) + "）" if parts else "")
+    audit.record(actor, f"application.{action}", f"application:{application.id}", detail, ip)
     for name, value in changes.items():
         setattr(application, name, value)
     application.version = seen + 1
@@ -69,10 +72,23 @@ def _tell_applicant(application, title, body=""):
 
 
 REVIEW_ACTIONS = ("pass", "return", "refuse")
+BULK_RETURN_REFUSED = ("退回须逐件勾选须修改的内容（一次性告知），不能批量退回。请点击申报人姓名打开申报详情页，"
+                       "在“审查”中勾选须修改的步骤、业绩或附件并填写理由后退回。")
 
 
-def review(application, actor, action, reason="", seen=None, ip=""):
-    """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus."""
+def _parts_to_change(application, keys, label):
+    """一次性告知: the ticked parts of the submission under review; a 退回 names at least one."""
+    latest = application.submissions.order_by(Submission.number.desc()).first()
+    data = json.loads(latest.snapshot) if latest else steps.loads(application.snapshot)
+    parts = return_parts.chosen(data, keys or ())
+    if not parts:
+        raise WorkflowError(f"{label}须勾选至少一项须修改的内容（各步骤、相关业绩或附件），以便申报人一次改全。")
+    return parts
+
+
+def review(application, actor, action, reason="", seen=None, ip="", parts=()):
+    """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus; a 退回
+    names the parts to change (`parts`: keys of services/return_parts)."""
     if action not in REVIEW_ACTIONS:
         raise WorkflowError(f"审查结果“{clean_text(action)[:20]}”无效：请点击通过、退回或不通过按钮。")
     seen = _version_seen(seen)
@@ -85,6 +101,8 @@ def review(application, actor, action, reason="", seen=None, ip=""):
     bureau = application.stage in routing.BUREAU_STAGES
     label = (ReviewAction.BUREAU_LABELS if bureau else ReviewAction.ACTION_LABELS)[action]
     reason = (reason or "").strip()
+    if action == "return":
+        parts = _parts_to_change(application, parts, label)
     if action != "pass":
         reason = require_reason(reason, label)
     office = actor.organisation.name
@@ -94,16 +112,21 @@ def review(application, actor, action, reason="", seen=None, ip=""):
             _move(application, actor, action, reason, seen, ip, status=passed)
             _tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
         elif action == "return":
-            _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.RETURNED, stage=None,
-                  stage_organisation=None, stage_since=now(), publicity=None)
-            _tell_applicant(application, f"您的职称申报被{office}{label}", f"理由：{sentence(reason)}请修改后重新提交。")
+            _move(application, actor, action, reason, seen, ip, parts=parts, status=ApplicationStatus.RETURNED,
+                  stage=None, stage_organisation=None, stage_since=now(), publicity=None)
+            _tell_applicant(application, f"您的职称申报被{office}{label}",
+                            f"理由：{sentence(reason)}请修改后重新提交。须修改：{'、'.join(p['label'] for p in parts)}。")
         else:
             _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
             _tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
 
 
 def review_many(ids, actor, action, reason="", ip=""):
-    """The same decision for selected rows; what is not eligible is skipped and counted. Returns (done, skipped)."""
+    """The same decision for selected rows; what is not eligible is skipped and counted. Returns (done, skipped).
+
+    No bulk 退回: each return names the parts of that submission to change (一次性告知)."""
+    if action == "return":
+        raise WorkflowError(BULK_RETURN_REFUSED)
     done = 0
     for application in Application.select().where(Application.id.in_(list(ids))):
         try:
@@ -191,13 +214,18 @@ def recommend(actor, ip=""):
 
 
 def forward_to_senior(actor, ip=""):
-    """A 中评委 passes its recommended senior applicants to the 高评委 office. Returns how many."""
+    """A 中评委 passes its recommended senior applicants to the 高评委 office of their plan. Returns how many.
+
+    One whose route ends here (its plan or profession changed since the recommendation) stays for the office to see."""
     done = 0
     with atomic():
         for application in applications_held_by(actor).where(Application.status == ApplicationStatus.RECOMMENDED):
-            target = _hand_to(application, Stage.SENIOR_COMMITTEE)
+            stage = routing.next_stage(application)
+            if stage is None:
+                continue
+            target = _hand_to(application, stage)
             _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
-            _tell_applicant(application, "您的职称申报已由中评委推荐至高评委")
+            _tell_applicant(application, f"您的职称申报已由中评委推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done += 1
     return done

@@ -70,12 +70,15 @@ def row(page, name):
     return page.locator("table.list tbody tr").filter(has_text=name)
 
 
-def decide(page, name, action, opinion, queue="职称申报资格审查", link="审查"):
-    """From the queue, open `name`'s application, write the opinion or reason and click the `action` button."""
+def decide(page, name, action, opinion, queue="职称申报资格审查", link="审查", parts=()):
+    """From the queue, open `name`'s application, tick the `parts` to change (退回), write the opinion or reason and
+    click the `action` button."""
     open_menu(page, queue)
     row(page, name).get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=f"{name}：", exact=False)).to_be_visible()
     page.wait_for_load_state()
+    for part in parts:
+        page.get_by_role("checkbox", name=part, exact=True).check()
     page.get_by_label("审查意见 / 理由").fill(opinion)
     page.get_by_role("button", name=action, exact=True).click()
 
@@ -115,7 +118,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     log_in(page, chain["unit"])
     open_menu(page, "职称申报资格审查")
     expect(row(page, name)).to_contain_text("待单位审核")
-    decide(page, name, "退回", RETURN_REASON)
+    decide(page, name, "退回", RETURN_REASON, parts=["第5步 上传相关附件（整步）"])
     expect(flash(page)).to_have_text(f"已退回：{name}。")
     assert dialogs == ["确定退回吗？提交后不能撤回。"], "the reason is asked for before the confirmation"
     expect(row(page, name)).to_contain_text("已退回修改")
@@ -233,7 +236,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
         ["申报人员", unit_name, "申报人员", unit_name, unit_name, unit_name, CONSTRUCTION, CONSTRUCTION, HR, HR,
          "越城区建设工程中级专业技术职务任职资格评审委员会办公室"])
     reasons = column(timeline, "意见或理由")
-    expect(reasons.nth(1)).to_have_text(RETURN_REASON)
+    expect(reasons.nth(1)).to_have_text(f"{RETURN_REASON}须修改：第5步 上传相关附件（整步）")  # 一次性告知
     expect(reasons.nth(3)).to_have_text("同意申报")
     expect(reasons.nth(6)).to_have_text("材料齐全，符合申报条件")
 
