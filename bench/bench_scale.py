@@ -21,6 +21,7 @@ CI does not run it.
 """
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -146,6 +147,8 @@ def fill(count):
     password_hash = generate_password_hash("Bench2026")
     user_base = (User.select().order_by(User.id.desc()).first() or User(id=0)).id + 1
     started = datetime(2026, 1, 1)
+    snapshot = json.dumps({"statement": "本人述职" * 150, "education": [{"school": "浙江大学", "year": 2008}] * 10},
+                          ensure_ascii=False)  # about 2 KB, as a submitted application carries
     users, applications, actions = [], [], []
     for n in range(count):
         unit = units[n % len(units)]
@@ -166,7 +169,7 @@ def fill(count):
                   ApplicationStatus.AT_COMMITTEE: (Stage.COMMITTEE, committee_office)}.get(state, (None, None))
         applications.append({
             "id": n + 1, "applicant": uid, "plan": plans[n % len(plans)], "status": state, "unit": unit["id"],
-            "submitted_at": None if state == ApplicationStatus.DRAFT else at, "snapshot": "{}",
+            "submitted_at": None if state == ApplicationStatus.DRAFT else at, "snapshot": snapshot,
             "step_reached": 3 if state == ApplicationStatus.DRAFT else 7, "stage": holder[0],
             "stage_organisation": holder[1], "stage_since": None if state == ApplicationStatus.DRAFT else at,
             "application_type": rng.choice(list(ApplicationType)), "profession": rng.choice(professions)})
