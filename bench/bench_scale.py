@@ -461,21 +461,24 @@ def measure(kind, size, args, folder):
         result["ms"].update(in_process(unit_client, {"unit home (counts)": "/home"}, args.rounds))
         env = {"DATABASE_URL": url, "UPLOAD_FOLDER": f"{folder}/uploads", "SMS_LOG": f"{folder}/sms.log"}
         minimal, port = start_gunicorn("bench_scale:minimal_app()", env, ROOT / "bench")
-        result["minimal"] = load(port, gets("/"), args.seconds)[0]
-        stop(minimal)
+        try:
+            result["minimal"] = load(port, gets("/"), args.seconds)[0]
+        finally:
+            stop(minimal)
         server, port = start_gunicorn("wsgi:app", env, ROOT)
-        from urllib.parse import quote
-        result["queue"] = load(port, gets(quote(paths["待审查 queue"], safe="/?=&"), cookie), args.seconds)[0]
-        if args.writes:
-            db.connect(reuse_if_open=True)
-            result["writes"] = {}
-            for label, requests_of in write_loads(app, bureau, applicants, args.seconds):
-                rate, errors, latencies = load(port, requests_of, args.seconds)
-                if latencies:
-                    result["writes"][label] = (rate, errors, len(latencies), statistics.median(latencies),
-                                               latencies[max(0, int(len(latencies) * 0.99) - 1)])
-            db.close()
-        stop(server)
+        try:
+            result["queue"] = load(port, gets(paths["待审查 queue"], cookie), args.seconds)[0]
+            if args.writes:
+                db.connect(reuse_if_open=True)
+                result["writes"] = {}
+                for label, requests_of in write_loads(app, bureau, applicants, args.seconds):
+                    rate, errors, latencies = load(port, requests_of, args.seconds)
+                    if latencies:
+                        result["writes"][label] = (rate, errors, len(latencies), statistics.median(latencies),
+                                                   latencies[max(0, int(len(latencies) * 0.99) - 1)])
+                db.close()
+        finally:
+            stop(server)
         return result
     finally:
         if not db.is_closed():
