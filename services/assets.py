@@ -62,27 +62,23 @@ def compress(response, cache_key=None):
 
 
 def init_app(app, folders):
-    """`folders`: endpoint → the folder its `filename` is served from (static, htmx)."""
+    """`folders`: endpoint → the folder its `filename` is served from (static, htmx: its route's default)."""
 
     def version_of(endpoint, values):
-        return file_version(Path(folders[endpoint]) / values["filename"])
+        rule_defaults = next(app.url_map.iter_rules(endpoint)).defaults or {}
+        filename = values.get("filename") or rule_defaults.get("filename")
+        return file_version(Path(folders[endpoint]) / filename) if filename else None
 
     @app.url_defaults
     def _versioned(endpoint, values):
-        if endpoint in folders and "v" not in values:
-            version = version_of(endpoint, values) if "filename" in values else None
-            if version:
-                values["v"] = version
+        if endpoint in folders and "v" not in values and (version := version_of(endpoint, values)):
+            values["v"] = version
 
     @app.after_request
     def _assets(response):
         version = None
         if request.endpoint in folders and request.view_args:
             version = version_of(request.endpoint, request.view_args)
-            if version and request.args.get("v") == version:
-                response.cache_control.public = True
-                response.cache_control.max_age = 31536000
-                response.cache_control.immutable = True
-            else:  # an old or missing version: check again next time
-                response.cache_control.no_cache = True
+            fresh = version and request.args.get("v") == version
+            response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"  # else: check again next time
         return compress(response, cache_key=(request.path, version) if version else None)
