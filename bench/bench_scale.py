@@ -389,10 +389,10 @@ def write_loads(app, bureau, applicants, seconds):
     for applicant in applicants:
         application = applicant.applications.first()
         path = f"/applications/{application.id}/step/3"
-        client, applicant_cookie, _token = session_cookie(app, applicant)
+        client, _cookie, _token = session_cookie(app, applicant)
         parser = FormValues(path)
-        parser.feed(client.get(path).get_data(as_text=True))
-        saves.append((path, applicant_cookie, encode([*parser.values, ("statement", "本人述职（压测）"), ("save", "1")])))
+        parser.feed(client.get(path).get_data(as_text=True))  # the session now holds the form's CSRF token
+        saves.append((path, client.get_cookie("session").value, encode([*parser.values, ("statement", "本人述职（压测）"), ("save", "1")])))
 
     def wizard_saves(number):
         path, cookie, body = saves[number % len(saves)]
