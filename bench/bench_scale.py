@@ -189,7 +189,7 @@ def fill(count):
     _bulk(User, users)
     _bulk(Application, applications)
     _bulk(ReviewAction, actions)
-    if db.obj.__class__.__name__.startswith("Postgres"):
+    if not db.obj.__class__.__name__.startswith("Sqlite"):  # PostgreSQL: the sequences after explicit ids
         for table in ("organisation", "user", "application", "review_action"):
             db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")
     yuecheng = Region.get(Region.name == "越城区")
