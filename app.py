@@ -169,13 +169,13 @@ def create_app(overrides=None):
     _register_error_pages(app)
     _register_commands(app)
 
-    @app.route("/vendor/htmx.min.js", defaults={"filename": "htmx.min.js"})
-    def htmx_js(filename):
-        if not (HTMX_DIST / filename).is_file():
+    @app.route("/vendor/htmx.min.js")
+    def htmx_js():
+        if not (HTMX_DIST / "htmx.min.js").is_file():
             abort(404)
-        return send_from_directory(HTMX_DIST, filename)
+        return send_from_directory(HTMX_DIST, "htmx.min.js")
 
-    assets.init_app(app, {"static": app.static_folder, "htmx_js": HTMX_DIST})
+    assets.init_app(app, {"static": app.static_folder}, {"htmx_js": HTMX_DIST / "htmx.min.js"})
 
     @app.after_request
     def _headers(response):

@@ -78,12 +78,22 @@ def state_counts(user):
     return [(status, counts[status]) for status in ApplicationStatus if status in counts]
 
 
+def filter_choices(user):
+    """The plans and professions of the viewer's applications (the filters' dropdowns), from one pass over them."""
+    pairs = applications_visible_to(user).select(Application.plan, Application.profession).distinct().tuples()
+    plan_ids, profession_ids = set(), set()
+    for plan_id, profession_id in pairs:
+        plan_ids.add(plan_id)
+        profession_ids.add(profession_id)
+    return (ReviewPlan.select().where(ReviewPlan.id.in_(list(plan_ids))).order_by(ReviewPlan.id),
+            Profession.select().where(Profession.id.in_([i for i in profession_ids if i is not None]))
+            .order_by(Profession.id))
+
+
 def queue_page(template, title):
     page = paginate_ordered(filtered_queue(current_user), request.args.get("page"),
                             (Application.stage_since, Application.id), queue_rows)
-    plans = ReviewPlan.select().where(ReviewPlan.id.in_(applications_visible_to(current_user).select(Application.plan)))
-    professions = Profession.select().where(
-        Profession.id.in_(applications_visible_to(current_user).select(Application.profession)))
+    plans, professions = filter_choices(current_user)
     return render_template(template, title=title, page=page, counts=state_counts(current_user), plans=plans,
                            professions=professions, types=ApplicationType, args=request.args)
 

@@ -61,24 +61,25 @@ def compress(response, cache_key=None):
     return response
 
 
-def init_app(app, folders):
-    """`folders`: endpoint → the folder its `filename` is served from (static, htmx: its route's default)."""
+def init_app(app, folders, files):
+    """`folders`: endpoint → the folder its `filename` is served from (static); `files`: endpoint → the one file it
+    serves (htmx)."""
 
     def version_of(endpoint, values):
-        rule_defaults = next(app.url_map.iter_rules(endpoint)).defaults or {}
-        filename = values.get("filename") or rule_defaults.get("filename")
-        return file_version(Path(folders[endpoint]) / filename) if filename else None
+        if endpoint in files:
+            return file_version(files[endpoint])
+        return file_version(Path(folders[endpoint]) / values["filename"]) if values.get("filename") else None
 
     @app.url_defaults
     def _versioned(endpoint, values):
-        if endpoint in folders and "v" not in values and (version := version_of(endpoint, values)):
+        if (endpoint in folders or endpoint in files) and "v" not in values and (version := version_of(endpoint, values)):
             values["v"] = version
 
     @app.after_request
     def _assets(response):
         version = None
-        if request.endpoint in folders and request.view_args:
-            version = version_of(request.endpoint, request.view_args)
+        if request.endpoint in folders or request.endpoint in files:
+            version = version_of(request.endpoint, request.view_args or {})
             fresh = version and request.args.get("v") == version
             response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"  # else: check again next time
         return compress(response, cache_key=(request.path, version) if version else None)

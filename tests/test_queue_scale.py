@@ -6,7 +6,7 @@ import pytest
 from peewee import JOIN, fn
 
 from bench.bench_scale import fill
-from blueprints.review import filtered_queue, queue_rows, state_counts
+from blueprints.review import filter_choices, filtered_queue, queue_rows, state_counts
 from models import (
     Application,
     ApplicationStatus,
@@ -124,6 +124,11 @@ def test_every_viewer_and_filter_combination_gives_the_same_pages(app, world):
         assert {a.id for a in applications_visible_to(user)} == {a.id for a in old_visible(user)}, viewer
         assert {a.id for a in applications_held_by(user)} == {a.id for a in old_held(user)}, viewer
         assert state_counts(user) == old_state_counts(user), viewer
+        plans, professions = filter_choices(user)
+        assert list(plans) == list(ReviewPlan.select().where(ReviewPlan.id.in_(old_visible(user).select(
+            Application.plan))).order_by(ReviewPlan.id)), viewer
+        assert list(professions) == list(Profession.select().where(Profession.id.in_(old_visible(user).select(
+            Application.profession))).order_by(Profession.id)), viewer
         values = sample_values(user)
         present = [s.value for s, _n in old_state_counts(user)]
         absent = [s.value for s in ApplicationStatus if s.value not in present][:1]
