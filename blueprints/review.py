@@ -53,8 +53,10 @@ def filtered_queue(user):
         query = query.where(Application.status == ApplicationStatus(args["state"]))
     q = args.get("q", "").strip()
     if q:
-        people = User.select(User.id).where(User.real_name.contains(q) | User.id_number.contains(q))
-        query = query.where(Application.applicant.in_(people))
+        # checked per visible application (its applicant by primary key), not by reading every user of the city
+        person = User.select(User.id).where((User.id == Application.applicant)
+                                            & (User.real_name.contains(q) | User.id_number.contains(q)))
+        query = query.where(fn.EXISTS(person))
     return query
 
 
