@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from models import User, db
+from services import assets
 from services.values import MAX_INT, clean_text
 
 ROOT = Path(__file__).resolve().parent
@@ -83,15 +84,22 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits, min, MAX_INT if max is None else max, signed)
 
 
+PG_POOL_SIZE = int(os.environ.get("PG_POOL_SIZE") or 20)  # per process; gunicorn's threads share it
+PG_POOL_WAIT = 10  # seconds a request waits for a pooled connection when all are in use
+
+
 def open_database(url):
-    """SQLite (default: WAL, foreign keys on) or PostgreSQL, chosen by the URL's scheme.
+    """SQLite (default: WAL, foreign keys on) or PostgreSQL (pooled), chosen by the URL's scheme.
 
     On SQLite every transaction begins IMMEDIATE: it takes the write lock up front, waiting its turn, instead of
     reading first and then failing with "database is locked" when another writer got there in between.
     """
     if url.startswith("sqlite"):
         return connect(url, pragmas=sqlite_pragmas(), lock_type="IMMEDIATE")
-    return connect(url)
+    scheme, rest = url.split("://", 1)
+    if not scheme.endswith("+pool"):  # PostgreSQL: pooled connections (each request would otherwise open its own)
+        scheme += "+pool"
+    return connect(f"{scheme}://{rest}", max_connections=PG_POOL_SIZE, stale_timeout=300, timeout=PG_POOL_WAIT)
 
 
 def migration_router(database):
@@ -170,7 +178,9 @@ def create_app(overrides=None):
     def htmx_js():
         if not (HTMX_DIST / "htmx.min.js").is_file():
             abort(404)
-        return send_from_directory(HTMX_DIST, "htmx.min.js", max_age=86400)
+        return send_from_directory(HTMX_DIST, "htmx.min.js")
+
+    assets.init_app(app, {"static": app.static_folder}, {"htmx_js": HTMX_DIST / "htmx.min.js"})
 
     @app.after_request
     def _headers(response):

@@ -25,7 +25,7 @@ from models import (
     applications_visible_to,
 )
 from services import exports, return_parts, snapshot, steps
-from services.pagination import paginate
+from services.pagination import paginate, paginate_ordered
 from services.values import read_date, whole_number, whole_numbers
 from services.workdays import first_sending_day, publicity_end_date
 from workflow import WorkflowError, recommend, review, review_many, send_publicity, set_fee, start_publicity
@@ -56,13 +56,9 @@ def destinations(counts, verb):
 
 
 def filtered_queue(user):
-    """The viewer's applications with the list's filters (plan, profession, 申报类型, state, name) applied."""
-    unit = Organisation.alias()
-    query = (applications_visible_to(user).select(Application, User, ReviewPlan, Profession, unit)
-             .join(User, on=Application.applicant).switch(Application)
-             .join(ReviewPlan, on=Application.plan).switch(Application)
-             .join(Profession, JOIN.LEFT_OUTER, on=Application.profession).switch(Application)
-             .join(unit, JOIN.LEFT_OUTER, on=Application.unit).switch(Application))
+    """Ids of the viewer's applications with the list's filters (plan, profession, 申报类型, state, name) applied;
+    no join, so that counting them is cheap."""
+    query = applications_visible_to(user).select(Application.id)
     args = request.args
     filters = {"plan": Application.plan, "profession": Application.profession}
     for name, column in filters.items():
@@ -74,8 +70,23 @@ def filtered_queue(user):
         query = query.where(Application.status == ApplicationStatus(args["state"]))
     q = args.get("q", "").strip()
     if q:
-        query = query.where(User.real_name.contains(q) | User.id_number.contains(q))
+        # checked per visible application (its applicant by primary key), not by reading every user of the city
+        person = User.select(User.id).where((User.id == Application.applicant)
+                                            & (User.real_name.contains(q) | User.id_number.contains(q)))
+        query = query.where(fn.EXISTS(person))
     return query
+
+
+def queue_rows(ids):
+    """The rows of one page of a review list with everything its table shows (one statement, no N+1)."""
+    unit, holder = Organisation.alias(), Organisation.alias()
+    return (Application.select(Application, User, ReviewPlan, Profession, unit, holder)
+            .join(User, on=Application.applicant).switch(Application)
+            .join(ReviewPlan, on=Application.plan).switch(Application)
+            .join(Profession, JOIN.LEFT_OUTER, on=Application.profession).switch(Application)
+            .join(unit, JOIN.LEFT_OUTER, on=Application.unit).switch(Application)
+            .join(holder, JOIN.LEFT_OUTER, on=Application.stage_organisation)
+            .where(Application.id.in_(ids)))
 
 
 def state_counts(user):
@@ -86,14 +97,24 @@ def state_counts(user):
     return [(status, counts[status]) for status in ApplicationStatus if status in counts]
 
 
+def filter_choices(user):
+    """The plans and professions of the viewer's applications (the filters' dropdowns), from one pass over them."""
+    pairs = applications_visible_to(user).select(Application.plan, Application.profession).distinct().tuples()
+    plan_ids, profession_ids = set(), set()
+    for plan_id, profession_id in pairs:
+        plan_ids.add(plan_id)
+        profession_ids.add(profession_id)
+    return (ReviewPlan.select().where(ReviewPlan.id.in_(list(plan_ids))).order_by(ReviewPlan.id),
+            Profession.select().where(Profession.id.in_([i for i in profession_ids if i is not None]))
+            .order_by(Profession.id))
+
+
 def queue_page(template, title):
-    query = filtered_queue(current_user).order_by(Application.stage_since.desc(), Application.id.desc())
-    plans = ReviewPlan.select().where(ReviewPlan.id.in_(applications_visible_to(current_user).select(Application.plan)))
-    professions = Profession.select().where(
-        Profession.id.in_(applications_visible_to(current_user).select(Application.profession)))
-    return render_template(template, title=title, page=paginate(query, request.args.get("page")),
-                           counts=state_counts(current_user), plans=plans, professions=professions,
-                           types=ApplicationType, args=request.args)
+    page = paginate_ordered(filtered_queue(current_user), request.args.get("page"),
+                            (Application.stage_since, Application.id), queue_rows)
+    plans, professions = filter_choices(current_user)
+    return render_template(template, title=title, page=page, counts=state_counts(current_user), plans=plans,
+                           professions=professions, types=ApplicationType, args=request.args)
 
 
 def visible_application(application_id):

@@ -1,0 +1,168 @@
+"""The fast review lists (issue 14) answer exactly what the plain queries answered, on a filled database, for every
+viewer and every combination of the list's filters, on the first, second, middle and last pages."""
+import itertools
+
+import pytest
+from peewee import JOIN, fn
+
+from bench.bench_scale import fill
+from blueprints.review import filter_choices, filtered_queue, queue_rows, state_counts
+from models import (
+    Application,
+    ApplicationStatus,
+    ApplicationType,
+    Organisation,
+    Profession,
+    ReviewAction,
+    ReviewPlan,
+    Role,
+    User,
+    applications_held_by,
+    applications_visible_to,
+)
+from services.pagination import paginate, paginate_ordered
+from tests.chain_world import staff
+
+ORDER = (Application.stage_since, Application.id)
+
+
+# ---------------------------------------------------------------- the implementation before issue 14, as reference
+
+def old_visible(viewer):
+    query = Application.select()
+    if viewer.role == Role.ADMIN:
+        return query
+    if viewer.role == Role.APPLICANT:
+        return query.where(Application.applicant == viewer.id)
+    if viewer.organisation_id is None:
+        return query.where(False)
+    if viewer.role == Role.UNIT:
+        return query.where((Application.unit == viewer.organisation_id) & Application.submitted_at.is_null(False))
+    handled = ReviewAction.select(ReviewAction.application).where(ReviewAction.organisation == viewer.organisation_id)
+    return query.where((Application.stage_organisation == viewer.organisation_id) | Application.id.in_(handled))
+
+
+def old_held(viewer):
+    return old_visible(viewer).where(Application.stage_organisation == viewer.organisation_id)
+
+
+def old_queue(user, args):
+    unit = Organisation.alias()
+    query = (old_visible(user).select(Application, User, ReviewPlan, Profession, unit)
+             .join(User, on=Application.applicant).switch(Application)
+             .join(ReviewPlan, on=Application.plan).switch(Application)
+             .join(Profession, JOIN.LEFT_OUTER, on=Application.profession).switch(Application)
+             .join(unit, JOIN.LEFT_OUTER, on=Application.unit).switch(Application))
+    for name, column in {"plan": Application.plan, "profession": Application.profession}.items():
+        if args.get(name):
+            query = query.where(column == int(args[name]))
+    if args.get("type"):
+        query = query.where(Application.application_type == ApplicationType(args["type"]))
+    if args.get("state"):
+        query = query.where(Application.status == ApplicationStatus(args["state"]))
+    if args.get("q"):
+        query = query.where(User.real_name.contains(args["q"]) | User.id_number.contains(args["q"]))
+    return query.order_by(Application.stage_since.desc(), Application.id.desc())
+
+
+def old_state_counts(user):
+    query = (old_visible(user).select(Application.status, fn.COUNT(Application.id).alias("n"))
+             .group_by(Application.status))
+    counts = {row.status: row.n for row in query}
+    return [(status, counts[status]) for status in ApplicationStatus if status in counts]
+
+
+# ---------------------------------------------------------------- a filled database
+
+@pytest.fixture
+def world():
+    """600 applications in every state over 24 units (bench/bench_scale.fill), with ties and gaps in the order:
+    some share one arrival time, some have none."""
+    bureau, unit, _drafts = fill(600)
+    tied = [a.id for a in Application.select(Application.id).order_by(Application.id).limit(40)]
+    Application.update(stage_since=Application.select(fn.MIN(Application.stage_since))).where(
+        Application.id.in_(tied[:30])).execute()
+    Application.update(stage_since=None).where(Application.id.in_(tied[30:])).execute()
+    viewers = {
+        "越城区 建设局": bureau, "一个用人单位": unit, "柯桥区 建设局": staff(Role.CONSTRUCTION_BUREAU, "柯桥区"),
+        "评委会办公室": staff(Role.COMMITTEE_OFFICE, committee_number=3),
+        "越城区 人力社保局": staff(Role.HR_BUREAU, "越城区"), "人才交流中心": staff(Role.TALENT_CENTRE),
+        "申报人": User.get(User.id == Application.select(Application.applicant).where(Application.id == tied[0])),
+        "管理员": staff(Role.ADMIN),
+    }
+    return viewers
+
+
+def sample_values(viewer):
+    """Filter values that match something for this viewer (and one that matches nothing)."""
+    first = old_visible(viewer).join(User, on=Application.applicant).select(
+        Application.plan, Application.profession, User.real_name, User.id_number).order_by(Application.id).first()
+    if first is None:
+        return {"plan": [""], "profession": [""], "q": ["", "无此人"]}  # nothing visible: nothing matches
+    return {"plan": ["", str(first.plan_id)], "profession": ["", str(first.profession_id)],
+            "q": ["", first.applicant.real_name, first.applicant.id_number[6:14]]}
+
+
+def page_ids(page):
+    return [a.id for a in page.items]
+
+
+def test_filled_database_has_what_the_comparison_needs(world):
+    bureau = world["越城区 建设局"]
+    handled_elsewhere = old_visible(bureau).where(
+        (Application.stage_organisation != bureau.organisation_id) | Application.stage_organisation.is_null())
+    assert old_held(bureau).count() > 40 and handled_elsewhere.count() > 5
+    assert len({s for s, _n in old_state_counts(bureau)}) >= 4
+
+
+def test_every_viewer_and_filter_combination_gives_the_same_pages(app, world):
+    """One filled database for all viewers (filling it is the slow part): the visible and held sets, the state tabs,
+    and for every combination of state × plan × profession × 申报类型 × search the total and the ids of the first,
+    middle and last page (unfiltered also the second and a past-the-end one)."""
+    compared = 0
+    for viewer, user in world.items():
+        assert {a.id for a in applications_visible_to(user)} == {a.id for a in old_visible(user)}, viewer
+        assert {a.id for a in applications_held_by(user)} == {a.id for a in old_held(user)}, viewer
+        assert state_counts(user) == old_state_counts(user), viewer
+        plans, professions = filter_choices(user)
+        assert list(plans) == list(ReviewPlan.select().where(ReviewPlan.id.in_(old_visible(user).select(
+            Application.plan))).order_by(ReviewPlan.id)), viewer
+        assert list(professions) == list(Profession.select().where(Profession.id.in_(old_visible(user).select(
+            Application.profession))).order_by(Profession.id)), viewer
+        values = sample_values(user)
+        present = [s.value for s, _n in old_state_counts(user)]
+        absent = [s.value for s in ApplicationStatus if s.value not in present][:1]
+        for state, plan, profession, kind, q in itertools.product(["", *present, *absent], values["plan"],
+                                                                  values["profession"], ["", "normal"], values["q"]):
+            args = {k: v for k, v in {"state": state, "plan": plan, "profession": profession, "type": kind,
+                                      "q": q}.items() if v}
+            with app.test_request_context("/review/applications", query_string=args):
+                new = filtered_queue(user)
+            old = old_queue(user, args)
+            total = old.count()
+            last = max(1, -(-total // 20))
+            for number in sorted({1, (last + 1) // 2, last} | ({2, last + 5} if not args else set())):
+                expected = paginate(old, number)
+                got = paginate_ordered(new, number, ORDER, queue_rows)
+                assert (got.total, got.number, page_ids(got)) == (expected.total, expected.number,
+                                                                  page_ids(expected)), (viewer, args, number)
+                compared += 1
+    assert compared > 500
+
+
+def test_a_page_row_carries_what_the_table_shows_in_one_statement(app, world, monkeypatch):
+    """No N+1: the holder shown under a state (a.stage_organisation) comes with the row, like the unit and the plan."""
+    from models import db
+
+    bureau = world["越城区 建设局"]
+    with app.test_request_context("/review/applications"):
+        ids = [a.id for a in filtered_queue(bureau).order_by(Application.id).limit(20)]
+    rows = list(queue_rows(ids))
+    statements = []
+    original = db.obj.execute_sql
+    monkeypatch.setattr(db.obj, "execute_sql", lambda sql, *a, **k: statements.append(sql) or original(sql, *a, **k))
+    shown = [(a.applicant.real_name, a.plan.title, a.unit.name if a.unit else "",
+              a.profession.name if a.profession else "", a.stage_organisation.name if a.stage_organisation else "")
+             for a in rows]
+    assert len(shown) == len(ids) == 20 and statements == []
+    assert any(holder for *_rest, holder in shown)
