@@ -1,9 +1,12 @@
 """A whole 评审会议 in Chromium: the office composes the committee, holds the meeting with one recusal, opens the
-online vote, three experts vote on their own accounts, and the office closes it and sees the computed result."""
+online vote, three experts vote on their own accounts, and the office closes it and sees the computed result; then
+the results 公示 and, after its period (moved into the past, as the 公示 tests do), the office's 确认."""
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
-from models import ApplicationStatus, Role, Stage
+from models import Application, ApplicationStatus, ResultPublicity, Role, Stage
 from tests.chain_world import filed, pool_expert, staff
 from tests.conftest import make_unit, make_user
 from tests.e2e.test_review_chain_browser import flash, log_in, log_out, open_menu, row
@@ -88,3 +91,18 @@ def test_a_meeting_with_a_recusal_and_online_ballots(page, meeting_world):
     expect(page.locator("#tally")).to_contain_text("应投 4 票，同意 3，不同意 0，弃权 0")
     expect(page.locator("#result")).to_have_text("通过")
     assert dialogs == ["提交后不能修改，确定提交吗？"] * 3 + ["结束投票后不能再投票，未投票的评委视为未同意。确定结束吗？"]
+
+    # decided now, released later: the results 公示, then 确认 after its period
+    open_menu(page, "评审结果公示")
+    page.get_by_label("评审工作计划").select_option(label=plan.title)
+    page.get_by_role("button", name="显示待公示人员").click()
+    expect(page.get_by_role("checkbox", name="选择 待评甲")).to_be_checked()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="发布公示").click()
+    expect(flash(page)).to_contain_text("评审结果公示已发布")
+    assert Application.get_by_id(meeting_world["application"].id).status == ApplicationStatus.RESULT_PUBLICITY
+    ResultPublicity.update(starts_on=date.today() - timedelta(days=9), ends_on=date.today() - timedelta(days=1)).execute()
+    page.reload()
+    page.get_by_role("button", name="确认评审结果").click()
+    expect(flash(page)).to_have_text("已确认：1 人评审通过，0 人评审未通过。")
+    assert Application.get_by_id(meeting_world["application"].id).status == ApplicationStatus.PASSED
