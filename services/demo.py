@@ -134,7 +134,7 @@ def seed_demo():
         chair.save()
         users.append(chair.user)
         open_demo_plans()
-        publish_demo_results(unit, users[-1])
+        publish_demo_results(unit, next(u for u in users if u.username == "pwh_yuecheng"))
     return users
 
 
@@ -175,6 +175,8 @@ def publish_demo_results(unit, officer, today=None):
                             action="result_publicity" if passed else "result_notice",
                             reason=f"公示期 {starts_on} 至 {ends_on}")
     return publicity
+
+
 def _portrait():
     """A 证件照-like drawing: a dark head and shoulders on white, as JPEG."""
     image = Image.new("RGB", (300, 400), (255, 255, 255))
