@@ -56,6 +56,16 @@ def publicity_end_date(start, days=PUBLICITY_WORKING_DAYS):
         day += timedelta(days=1)
 
 
+def publicity_period(start):
+    """(end, note) of a 公示 from `start`: the note asks the office to check the end when the holiday data lacks a year."""
+    end, uncovered = publicity_end_date(start)
+    if not uncovered:
+        return end, ""
+    years = "、".join(str(y) for y in uncovered)
+    return end, (f"平台的节假日数据未包含 {years} 年，该年只按周末和管理员录入的节假日计算工作日，"
+                 f"请核对公示期是否满 {PUBLICITY_WORKING_DAYS} 个工作日。")
+
+
 def first_sending_day(ends_on):
     """报送 is possible from the day after the 公示 ends (any day: the publicity is over, not a working-day count)."""
     return ends_on + timedelta(days=1)

@@ -24,7 +24,7 @@ from models import (
 from services import audit
 from services.txn import atomic
 from services.values import clean_text
-from services.workdays import PUBLICITY_WORKING_DAYS, publicity_end_date
+from services.workdays import PUBLICITY_WORKING_DAYS, publicity_period
 from workflow import CHANGED, WorkflowError
 from workflow.review import _move, _tell_applicant
 
@@ -68,12 +68,7 @@ def publish_results(actor, plan, ids, starts_on, how_to_object, today=None, ip="
     chosen = list(decided(actor, plan, True).where(Application.id.in_(list(ids))))
     if not chosen:
         raise WorkflowError("请选择至少一名评审会表决通过、尚未公示的申报人员。")
-    ends_on, uncovered = publicity_end_date(starts_on)
-    note = ""
-    if uncovered:
-        years = "、".join(str(y) for y in uncovered)
-        note = (f"平台的节假日数据未包含 {years} 年，该年只按周末和管理员录入的节假日计算工作日，"
-                "请核对公示期是否满 5 个工作日。")
+    ends_on, note = publicity_period(starts_on)
     period = f"公示期 {starts_on} 至 {ends_on}（{PUBLICITY_WORKING_DAYS} 个工作日）"
     with atomic():
         publicity = ResultPublicity.create(plan=plan, office=actor.organisation, starts_on=starts_on, ends_on=ends_on,

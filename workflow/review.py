@@ -22,7 +22,7 @@ from services.display import sentence, when
 from services.notifications import notify
 from services.txn import atomic
 from services.values import clean_text, whole_number
-from services.workdays import PUBLICITY_WORKING_DAYS, first_sending_day, publicity_end_date
+from services.workdays import PUBLICITY_WORKING_DAYS, first_sending_day, publicity_period
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
 from workflow.fees import issue_notice, unpaid_here
 
@@ -147,12 +147,7 @@ def start_publicity(actor, starts_on, ids, today=None, ip=""):
         & Application.publicity.is_null()))
     if not chosen:
         raise WorkflowError("请选择至少一名已审查通过、尚未公示的申报人员。")
-    ends_on, uncovered = publicity_end_date(starts_on)
-    note = ""
-    if uncovered:
-        years = "、".join(str(y) for y in uncovered)
-        note = (f"平台的节假日数据未包含 {years} 年，该年只按周末和管理员录入的节假日计算工作日，"
-                "请核对公示期是否满 5 个工作日。")
+    ends_on, note = publicity_period(starts_on)
     with atomic():
         publicity = Publicity.create(unit=actor.organisation, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor)
         period = f"公示期 {starts_on} 至 {ends_on}（{PUBLICITY_WORKING_DAYS} 个工作日）"
