@@ -94,6 +94,7 @@ def test_the_decision_buttons_ask_for_a_reason_before_anything_else_beside_the_m
         expect(small.get_by_label("审查意见 / 理由")).to_be_focused()
     assert dialogs == [], "no confirmation before the reason is there"
     small.get_by_label("审查意见 / 理由").fill("缺少继续教育证明")
+    form.get_by_role("checkbox").first.check()  # 一次性告知: what must change
     form.get_by_role("button", name="退回", exact=True).click()
     expect(flash(small)).to_have_text(f"已退回：{applicant.real_name}。")
     assert dialogs == ["确定退回吗？提交后不能撤回。"]
