@@ -21,6 +21,8 @@ from models import (
     Application,
     ApplicationStatus,
     ApplicationType,
+    Certificate,
+    DocumentIssue,
     FeeNotice,
     Holiday,
     Level,
@@ -130,6 +132,7 @@ def clients(app, client, signing_key):
     made = clients[Role.COMMITTEE_OFFICE].post("/roster/batches", data={"plan": plan.id, "kind": "roster"})
     assert made.status_code == 302  # a finished batch: its page and its download
     SmsMessage.create(mobile="13900000001", body="测试短信", status=SmsStatus.FAILED, last_error="网关超时")
+    DocumentIssue.create(application=application, number=f"{plan.year}-{application.id:06d}-F0ZZ01", sha256="0" * 64)
     hr = users[Role.HR_BUREAU].organisation  # a fee notice to pay, confirm and waive
     FeeNotice.create(application=application, organisation=hr, fee_name="评审费", amount=300, issued_on=date.today(),
                      reference=fees.reference(hr.id, application.id), due_on=date.today() + timedelta(days=14))
@@ -265,7 +268,7 @@ def meeting_world(app, office_user, plan, unit):
     """The committee composed for the plan, a meeting whose first item is open for online votes and whose second, an
     interview candidate, waits; returns the account of an expert who may vote."""
     members = compose(office_user, plan)
-    candidate = filed(plan, unit, 11, office_user.organisation, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)
+    candidate = filed(plan, unit, 16, office_user.organisation, ApplicationStatus.AT_COMMITTEE, Stage.COMMITTEE)
     Application.update(interview_candidate=True).where(Application.id == candidate.id).execute()
     members[0].user = make_user(Role.EXPERT, "expert_fuzz")
     members[0].save()
@@ -285,8 +288,11 @@ def test_no_hostile_value_on_any_route_gives_a_server_error(app, clients):
             failures.append((role, method, url, {k: v[:20] for k, v in data.items()}, status, error))
 
     clients, pledge_url = clients
-    # The 图形验证码 image shows on the login page only after failed logins: the anonymous crawl starts there too.
-    extra = {None: [pledge_url, "/login/captcha.png"]}
+    # The 图形验证码 image shows on the login page only after failed logins, and the public verification pages open
+    # from QR codes printed on paper: the anonymous crawl starts there too.
+    certificate, issue = Certificate.get(), DocumentIssue.get()
+    extra = {None: [pledge_url, "/login/captcha.png", f"/verify/documents/{issue.number}",
+                    f"/verify/certificates/{certificate.number}?token={certificate.verify_token}"]}
     crawls = {role: crawl(app, client, *extra.get(role, [])) for role, client in clients.items()}
     # Each route and each form once, by the first role that reaches it; the administrator's requests (password resets
     # among them) go last, not to end the others' sessions.

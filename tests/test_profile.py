@@ -137,7 +137,8 @@ def make_application(person, status):
 
 
 UNDER_REVIEW = {ApplicationStatus.AT_UNIT, ApplicationStatus.UNIT_PASSED, ApplicationStatus.PENDING,
-                ApplicationStatus.STAGE_PASSED, ApplicationStatus.AT_COMMITTEE, ApplicationStatus.RECOMMENDED}
+                ApplicationStatus.STAGE_PASSED, ApplicationStatus.AT_COMMITTEE, ApplicationStatus.RECOMMENDED,
+                ApplicationStatus.DECIDED, ApplicationStatus.RESULT_PUBLICITY}
 
 
 @pytest.mark.parametrize("status, allowed", [(s, s not in UNDER_REVIEW) for s in ApplicationStatus],
