@@ -68,13 +68,18 @@ def filtered_queue(user):
         query = query.where(Application.application_type == ApplicationType(args["type"]))
     if args.get("state") in ApplicationStatus._value2member_map_:
         query = query.where(Application.status == ApplicationStatus(args["state"]))
-    q = args.get("q", "").strip()
-    if q:
-        # checked per visible application (its applicant by primary key), not by reading every user of the city
-        person = User.select(User.id).where((User.id == Application.applicant)
-                                            & (User.real_name.contains(q) | User.id_number.contains(q)))
-        query = query.where(fn.EXISTS(person))
-    return query
+    return searched(query)
+
+
+def searched(query):
+    """`query` narrowed to the applicants whose name or 身份证号 contains the list's search text (`q`), if any."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        return query
+    # checked per listed application (its applicant by primary key), not by reading every user of the city
+    person = User.select(User.id).where((User.id == Application.applicant)
+                                        & (User.real_name.contains(q) | User.id_number.contains(q)))
+    return query.where(fn.EXISTS(person))
 
 
 def queue_rows(ids):
@@ -215,8 +220,11 @@ def recommend_page():
             flash(f"{destinations(done, '已推荐至')}" + "".join(f"，{n} 件{why}未推荐" for why, n in skipped.items()) + "。",
                   "success")
         return redirect(url_for("review.recommend_page"))
-    return render_template("review/recommend.html",
-                           ready=here.where(Application.status == ApplicationStatus.STAGE_PASSED),
+    ready = here.where(Application.status == ApplicationStatus.STAGE_PASSED)
+    # one page of rows with their names in one statement (the whole list, a row's names each, took 3 s at 100k)
+    page = paginate_ordered(searched(ready.select(Application.id)), request.args.get("page"),
+                            (Application.stage_since, Application.id), queue_rows)
+    return render_template("review/recommend.html", page=page, ready=ready.count(), args=request.args,
                            pending=here.where(Application.status == ApplicationStatus.PENDING).count())
 
 

@@ -285,6 +285,38 @@ def test_a_bulk_return_is_refused_and_a_bulk_refusal_needs_a_reason(client, acti
     assert [Application.get_by_id(a.id).status for a in apps] == [S.PENDING] * 2
 
 
+def test_the_recommend_list_is_paged_searchable_and_one_page_costs_the_same_statements_at_any_length(client, app):
+    """审核推荐 listed every passed application with four lookups per row (3 s at 100k, issue 14): now 20 a page, newest
+    first, searchable by name, and the number of statements does not grow with the rows."""
+    from models import db
+
+    _, _, bureau, apps = bureau_world(23, status=S.STAGE_PASSED)
+    as_user(client, staff(Role.CONSTRUCTION_BUREAU))
+
+    def statements(url):
+        seen = []
+        original = db.obj.execute_sql
+        db.obj.execute_sql = lambda sql, *a, **k: seen.append(sql) or original(sql, *a, **k)
+        try:
+            page = client.get(url).get_data(as_text=True)
+        finally:
+            db.obj.execute_sql = original
+        return len(seen), page
+
+    many, first = statements("/review/recommend")
+    assert "审查通过、待推荐的申报共 23 件" in first and "共 23 条，第 1 / 2 页" in first
+    assert first.count('<td class="name">') == 20
+    _, second = statements("/review/recommend?page=2")
+    assert second.count('<td class="name">') == 3
+    _, found = statements("/review/recommend?q=申报人007")
+    assert found.count('<td class="name">') == 1 and "申报人007" in found and "共 1 条" in found
+    for application in apps[3:]:
+        place(application, S.PENDING, Stage.CONSTRUCTION_BUREAU, bureau)
+    few, page = statements("/review/recommend")
+    assert page.count('<td class="name">') == 3 and "尚未审查 20 件" in page
+    assert few == many
+
+
 def test_recommend_passes_on_every_passed_application_and_says_what_it_skipped(client):
     _, _, bureau, apps = bureau_world(4)
     for application in apps[:2]:
