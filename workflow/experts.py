@@ -133,7 +133,8 @@ def compose_committee(actor, plan, choices, today=None, ip=""):
             audit.record(actor, "committee.compose", f"plan:{plan.id}",
                          f"{plan.title}：{len(choices)} 人，主任委员 {chair}（与现组成相同，未变）", ip)
             return
-        stamp = datetime.now()  # to the microsecond: the rows of one composition share it, the next save (even in the same second) does not
+        # to the microsecond: the rows of one composition share it; the next save, even in the same second, does not
+        stamp = datetime.now()
         ended = CommitteeMember.update(ended_at=stamp, ended_by=actor).where(in_force).execute()
         if ended != len(current):  # a colleague's save ended or added rows between our read and our update
             raise WorkflowError("评委会组成已被他人同时修改，请刷新页面后重试。")
