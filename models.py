@@ -987,14 +987,31 @@ class Expert(BaseModel):
 
 
 class CommitteeMember(BaseModel):
-    """A member of the committee that reviews a plan (评委会组成), chosen from its 专家库."""
+    """A member of the committee that reviews a plan (评委会组成), chosen from its 专家库.
+
+    Never deleted: a recomposition ends the current rows (ended_at) and adds the new ones, so every composition the
+    plan ever had stays readable; the rows saved together share their created_at. Rows from before migration 018
+    have no created_at. The current composition is the rows not ended (`CommitteeMember.current()`).
+    """
 
     plan = pw.ForeignKeyField(ReviewPlan, backref="committee_members")
     expert = pw.ForeignKeyField(Expert, backref="memberships")
     role = EnumField(MemberRole)
+    created_at = pw.DateTimeField(null=True, default=now)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    ended_at = pw.DateTimeField(null=True)
+    ended_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
-    class Meta:
-        indexes = ((("plan", "expert"), True),)
+    @classmethod
+    def current(cls):
+        """The members of the compositions in force (not ended by a recomposition)."""
+        return cls.ended_at.is_null()
+
+
+# An expert sits once in a plan's current composition; ended rows may repeat them (migration 018).
+CommitteeMember.add_index(CommitteeMember.index(CommitteeMember.plan, CommitteeMember.expert, unique=True,
+                                                where=CommitteeMember.ended_at.is_null(),
+                                                name="committeemember_plan_id_expert_id"))
 
 
 class Meeting(BaseModel):

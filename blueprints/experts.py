@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from blueprints import role_required
-from models import CommitteeMember, Expert, MemberRole, ReviewPlan, Role, experts_visible_to
+from models import Expert, MemberRole, ReviewPlan, Role, experts_visible_to
 from services import experts, exports
 from services.accounts import AccountError
 from services.integrity import barred_until
-from services.meetings import composition_problems, members_of, plans_reviewed_by
+from services.meetings import composition_history, composition_problems, members_of, plans_reviewed_by
 from services.pagination import paginate
 from workflow import WorkflowError
 from workflow.experts import compose_committee, import_experts, open_expert_account, save_expert, set_expert_active
@@ -178,11 +178,10 @@ def compose(plan_id):
             flash(f"未保存：{error}", "warning")
             chosen = {i: r.value for i, r in choices.items()}
             return render_template("experts/compose.html", plan=plan, pool=pool, chosen=chosen, roles=MemberRole,
-                                   barred={}), 409
+                                   barred={}, history=composition_history(plan, committee)), 409
         flash(f"已保存“{plan.title}”的评委会组成（{len(choices)} 人）。", "success")
         return redirect(url_for("experts.compositions"))
-    current = {m.expert_id: m.role.value for m in CommitteeMember.select().join(Expert).where(
-        (CommitteeMember.plan == plan) & (Expert.committee == committee))}
+    current = {m.expert_id: m.role.value for m in members_of(plan, committee)}
     barred = {e.id: until for e in pool if (until := barred_until(e.id_number))}
     return render_template("experts/compose.html", plan=plan, pool=pool, chosen=current, roles=MemberRole,
-                           barred=barred)
+                           barred=barred, history=composition_history(plan, committee))

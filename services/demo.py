@@ -81,13 +81,13 @@ def _demo_committee(unit):
     plan = (ReviewPlan.select().join(PlanCommittee)
             .where((PlanCommittee.committee == committee) & (ReviewPlan.level == Level.MID)).get())
     roles = [MemberRole.CHAIR, MemberRole.DEPUTY, MemberRole.DEPUTY] + [MemberRole.MEMBER] * (len(DEMO_EXPERTS) - 3)
-    experts = []
+    experts, composed_at = [], now()  # one composition: its rows share their created_at
     for number, ((name, unit_name, title, speciality), role) in enumerate(zip(DEMO_EXPERTS, roles, strict=True), 1):
         first17 = f"33060219650301{number:03d}"
         expert = Expert.create(committee=committee, name=name, id_number=first17 + check_char(first17),
                                unit_name=unit_name, unit=unit if unit_name == unit.name else None, title=title,
                                speciality=speciality, mobile=f"1390000{number:04d}")
-        CommitteeMember.create(plan=plan, expert=expert, role=role)
+        CommitteeMember.create(plan=plan, expert=expert, role=role, created_at=composed_at)
         experts.append(expert)
     return experts[0]
 

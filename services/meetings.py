@@ -6,6 +6,7 @@
 - conflicts (回避) are typed and computed here, in one place; voting code asks, it never re-derives them.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from models import (
     Attendance,
@@ -89,12 +90,42 @@ def plans_reviewed_by(committee):
     return ReviewPlan.select().where(condition).order_by(ReviewPlan.year.desc(), ReviewPlan.id.desc())
 
 
-def members_of(plan, committee):
-    """The committee composed for `plan` from `committee`'s pool, 主任委员 first, then 副主任委员, then 委员."""
-    rows = (CommitteeMember.select(CommitteeMember, Expert).join(Expert)
-            .where((CommitteeMember.plan == plan) & (Expert.committee == committee)))
+def _by_role(rows):
     order = list(MemberRole)
     return sorted(rows, key=lambda m: (order.index(m.role), m.expert.name, m.expert_id))
+
+
+def members_of(plan, committee):
+    """The committee composed for `plan` from `committee`'s pool as it stands (rows not ended by a recomposition),
+    主任委员 first, then 副主任委员, then 委员."""
+    return _by_role(CommitteeMember.select(CommitteeMember, Expert).join(Expert)
+                    .where((CommitteeMember.plan == plan) & (Expert.committee == committee) & CommitteeMember.current()))
+
+
+@dataclass(frozen=True)
+class Composition:
+    """One composition `plan` had: its members (by role), when it was saved (None before migration 018) and ended
+    (None while in force)."""
+
+    members: list
+    created_at: object
+    ended_at: object
+
+    @property
+    def is_current(self):
+        return self.ended_at is None
+
+
+def composition_history(plan, committee):
+    """Every composition of `plan` from `committee`'s pool, the one in force first, then the ended ones, newest first;
+    the rows saved together (one created_at, one ended_at) make one composition."""
+    rows = (CommitteeMember.select(CommitteeMember, Expert).join(Expert)
+            .where((CommitteeMember.plan == plan) & (Expert.committee == committee)))
+    groups = {}
+    for row in rows:
+        groups.setdefault((row.created_at, row.ended_at), []).append(row)
+    compositions = [Composition(_by_role(members), created, ended) for (created, ended), members in groups.items()]
+    return sorted(compositions, key=lambda c: (c.is_current, c.ended_at or datetime.min), reverse=True)
 
 
 @dataclass(frozen=True)

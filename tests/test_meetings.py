@@ -10,8 +10,10 @@ from models import (
     AgendaItem,
     Application,
     ApplicationStatus,
+    AuditLog,
     Ballot,
     BallotCast,
+    CommitteeMember,
     ConflictKind,
     IntegrityCase,
     Level,
@@ -247,6 +249,74 @@ def test_an_inactive_or_foreign_expert_cannot_be_chosen():
     foreign = pool_expert(staff(Role.COMMITTEE_OFFICE, committee_number=4).organisation.committee, 9)
     with pytest.raises(WorkflowError, match="不在本评委会专家库中"):
         compose_committee(office, plan, dict(zip([experts[0].id, experts[2].id, foreign.id], roles, strict=True)))
+
+
+def _members(query):
+    return sorted((m.expert_id, m.role) for m in query)
+
+
+def test_a_recomposition_ends_the_old_members_and_an_existing_meeting_keeps_them(client, app):
+    """Nothing is deleted: the members of the old composition are ended (when, by whom), not removed; the current
+    composition is the new one only; the meeting created before keeps its members; the recomposition is audited."""
+    with app.test_request_context():
+        world = Meeting(3)
+        committee = world.office.organisation.committee
+        first = [(e.id, role) for e, role in zip(world.experts, [MemberRole.CHAIR, MemberRole.DEPUTY,
+                                                                 MemberRole.MEMBER], strict=True)]
+        experts = [world.experts[2]] + [pool_expert(committee, n) for n in (4, 5, 6, 7)]
+        second = dict(zip([e.id for e in experts], [MemberRole.CHAIR, MemberRole.DEPUTY, MemberRole.MEMBER,
+                                                    MemberRole.MEMBER, MemberRole.MEMBER], strict=True))
+
+        compose_committee(world.office, world.plan, second)
+
+        rows = CommitteeMember.select().where(CommitteeMember.plan == world.plan)
+        assert rows.count() == 3 + 5, "the old composition is kept beside the new one"
+        ended = rows.where(CommitteeMember.ended_at.is_null(False))
+        assert _members(ended) == sorted(first)
+        assert {m.ended_by_id for m in ended} == {world.office.id}
+        assert _members(meetings.members_of(world.plan, committee)) == sorted(second.items())
+        assert _members(world.meeting.attendance) == sorted(first), "the meeting keeps the members it was created with"
+        history = meetings.composition_history(world.plan, committee)
+        assert [_members(c.members) for c in history] == [sorted(second.items()), sorted(first)]
+        assert history[0].is_current and history[1].ended_at == history[0].created_at
+        assert "原 3 人的组成已结束" in AuditLog.select().where(AuditLog.action == "committee.compose").order_by(
+            AuditLog.id.desc()).first().detail
+        # the expert of the first composition comes back: the ended row does not stand in the way
+        compose_committee(world.office, world.plan, dict(first))
+        assert rows.count() == 3 + 5 + 3
+        assert _members(meetings.members_of(world.plan, committee)) == sorted(first)
+
+    from tests.chain_world import as_user
+
+    as_user(client, world.office)
+    page = client.get(f"/committee/meetings/{world.meeting.id}").get_data(as_text=True)
+    assert all(e.name in page for e in world.experts) and "评委07" not in page
+    page = client.get(f"/committee/plans/{world.plan.id}/composition").get_data(as_text=True)
+    history = page.split("历次组成")[1]
+    assert history.count("<tr>") == 1 + 3 and history.count("现行") == 1 and "评委07" in history
+
+
+def test_saving_the_composition_in_force_keeps_its_rows():
+    office, plan = staff(Role.COMMITTEE_OFFICE, committee_number=3), open_plan()
+    chosen = compose(office, plan)
+    before = [(m.id, m.created_at) for m in CommitteeMember.select().order_by(CommitteeMember.id)]
+    compose_committee(office, plan, {m.expert_id: m.role for m in meetings.members_of(plan, office.organisation.committee)})
+    assert [(m.id, m.created_at) for m in CommitteeMember.select().order_by(CommitteeMember.id)] == before
+    assert CommitteeMember.select().where(CommitteeMember.ended_at.is_null(False)).count() == 0
+    assert "与现组成相同，未变" in AuditLog.select().order_by(AuditLog.id.desc()).first().detail
+    assert len(chosen) == 3
+
+
+def test_no_code_deletes_a_committee_member():
+    """Compositions are ended, never deleted: no statement of the application's code names CommitteeMember and deletes."""
+    for path in [*ROOT.glob("workflow/*.py"), *ROOT.glob("services/*.py"), *ROOT.glob("blueprints/*.py"),
+                 ROOT / "tasks.py", ROOT / "app.py", ROOT / "models.py"]:
+        for statement in _statements(ast.parse(path.read_text(encoding="utf-8"))):
+            names = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+            calls = {n.attr for n in ast.walk(statement) if isinstance(n, ast.Attribute)}
+            if "CommitteeMember" in names or "committee_members" in calls or "memberships" in calls:
+                assert not calls & {"delete", "delete_instance", "delete_by_id"}, \
+                    f"{path.name}:{statement.lineno} deletes a committee member"
 
 
 # ---------------------------------------------------------------- recusal: typed, computed in one place

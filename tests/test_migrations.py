@@ -1,26 +1,33 @@
 """An empty database migrated to head has exactly the models' tables, columns, nullability and indexes."""
 import pytest
+from peewee import ModelIndex
 
 from models import MODELS, db
 
 
 def _expected_indexes(model):
-    """(columns, unique) of every index the model declares: unique/indexed fields, foreign keys, Meta.indexes."""
+    """(columns, unique, partial) of every index the model declares: unique/indexed fields, foreign keys,
+    Meta.indexes and the ModelIndex objects added to it (which may be partial, WHERE …)."""
     found = set()
     for field in model._meta.sorted_fields:
         if field.primary_key:
             continue
         if field.unique or field.index or getattr(field, "rel_model", None) is not None:
-            found.add(((field.column_name,), bool(field.unique)))
-    for columns, unique in model._meta.indexes:
+            found.add(((field.column_name,), bool(field.unique), False))
+    for index in model._meta.indexes:
+        if isinstance(index, ModelIndex):
+            names = tuple(field.column_name for field in index._expressions)
+            found.add((names, bool(index._unique), index._where is not None))
+            continue
+        columns, unique = index
         names = tuple(model._meta.fields[c].column_name for c in columns)
-        found.add((names, bool(unique)))
+        found.add((names, bool(unique), False))
     return found
 
 
 def _actual_indexes(table):
-    return {(tuple(index.columns), bool(index.unique)) for index in db.get_indexes(table)
-            if not index.name.endswith("_pkey")}
+    return {(tuple(index.columns), bool(index.unique), " WHERE " in index.sql.upper())
+            for index in db.get_indexes(table) if not index.name.endswith("_pkey")}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.table_name)
@@ -103,4 +110,31 @@ def test_015_gives_a_senior_plan_the_senior_committee_among_its_committees(tmp_p
 
     assert database.execute_sql("SELECT title, senior_committee_id FROM review_plan ORDER BY id").fetchall() == [
         ("施工", 1), ("建设工程", None), ("中级", None)]
+    database.close()
+
+
+def test_018_keeps_each_composition_current_and_lets_an_ended_member_sit_again(tmp_path):
+    """A member composed before 018 stays in force (time not recorded); only the current composition is unique per
+    expert, so a recomposition can end a row and add the same expert again; going back would lose that history."""
+    from peewee import IntegrityError, SqliteDatabase
+
+    from app import migration_router
+
+    database = SqliteDatabase(str(tmp_path / "old.db"))  # foreign keys off: a bare row of committee_member is enough
+    router = migration_router(database)
+    router.run("017_queue_indexes")
+    database.execute_sql("INSERT INTO committee_member (plan_id, expert_id, role) VALUES (1, 7, 'chair')")
+
+    router.run()
+
+    assert database.execute_sql("SELECT plan_id, expert_id, role, created_at, created_by_id, ended_at, ended_by_id "
+                                "FROM committee_member").fetchall() == [(1, 7, "chair", None, None, None, None)]
+    with pytest.raises(IntegrityError), database.atomic():
+        database.execute_sql("INSERT INTO committee_member (plan_id, expert_id, role) VALUES (1, 7, 'member')")
+    database.execute_sql("UPDATE committee_member SET ended_at = '2026-11-27 10:00:00'")
+    database.execute_sql("INSERT INTO committee_member (plan_id, expert_id, role, created_at) "
+                         "VALUES (1, 7, 'member', '2026-11-27 10:00:00')")
+    with pytest.raises(RuntimeError, match="不能回退 018：已有 1 条已结束的评委会组成记录"):
+        router.rollback()
+    assert database.execute_sql("SELECT COUNT(*) FROM committee_member").fetchone() == (2,)
     database.close()

@@ -1,5 +1,7 @@
 """专家库 and 评委会组成 of a committee office: experts added, edited, imported, (de)activated — never deleted —,
 their expert accounts, and the committee of each plan chosen from the pool."""
+from datetime import datetime
+
 from peewee import IntegrityError
 
 from models import CommitteeMember, Expert, MemberRole, ReviewPlan, Role
@@ -101,7 +103,12 @@ def plan_reviewed_by(committee, plan):
 
 def compose_committee(actor, plan, choices, today=None, ip=""):
     """评委会组成 of `plan`: {expert id: MemberRole} for the chosen experts of the pool; refused with the rule named
-    unless the count is odd, with one 主任委员 and at least one 副主任委员, all active and not barred."""
+    unless the count is odd, with one 主任委员 and at least one 副主任委员, all active and not barred.
+
+    Nothing is deleted: the current rows of the pool are ended (ended_at, ended_by) and the new composition is added
+    as new rows sharing one created_at, so every earlier composition stays on record. Saving the very composition in
+    force (same experts, same roles) keeps its rows as they are, and is audited as unchanged. Meetings already created
+    are not affected: they copied their members into Attendance when they were created."""
     committee = office_committee(actor)
     if not plan_reviewed_by(committee, plan):
         raise WorkflowError(f"“{plan.title}”不由{committee.name}评审。")
@@ -119,10 +126,23 @@ def compose_committee(actor, plan, choices, today=None, ip=""):
         raise WorkflowError("".join(problems))
     chair = next(chosen[i].name for i, role in choices.items() if role == MemberRole.CHAIR)
     with atomic():
-        pool = Expert.select(Expert.id).where(Expert.committee == committee)
-        CommitteeMember.delete().where((CommitteeMember.plan == plan) & CommitteeMember.expert.in_(pool)).execute()
+        in_force = ((CommitteeMember.plan == plan) & CommitteeMember.current()
+                    & CommitteeMember.expert.in_(Expert.select(Expert.id).where(Expert.committee == committee)))
+        current = {m.expert_id: m.role for m in CommitteeMember.select().where(in_force)}
+        if current == choices:
+            audit.record(actor, "committee.compose", f"plan:{plan.id}",
+                         f"{plan.title}：{len(choices)} 人，主任委员 {chair}（与现组成相同，未变）", ip)
+            return
+        # to the microsecond: the rows of one composition share it; the next save, even in the same second, does not
+        stamp = datetime.now()
+        ended = CommitteeMember.update(ended_at=stamp, ended_by=actor).where(in_force).execute()
+        if ended != len(current):  # a colleague's save ended or added rows between our read and our update
+            raise WorkflowError("评委会组成已被他人同时修改，请刷新页面后重试。")
         try:
-            CommitteeMember.insert_many([{"plan": plan, "expert": i, "role": role} for i, role in choices.items()]).execute()
+            CommitteeMember.insert_many([{"plan": plan, "expert": i, "role": role, "created_at": stamp,
+                                          "created_by": actor} for i, role in choices.items()]).execute()
         except IntegrityError:
             raise WorkflowError("评委会组成已被他人同时修改，请刷新页面后重试。") from None
-        audit.record(actor, "committee.compose", f"plan:{plan.id}", f"{plan.title}：{len(choices)} 人，主任委员 {chair}", ip)
+        change = f"，原 {len(current)} 人的组成已结束" if current else ""
+        audit.record(actor, "committee.compose", f"plan:{plan.id}",
+                     f"{plan.title}：{len(choices)} 人，主任委员 {chair}{change}", ip)
