@@ -710,6 +710,9 @@ class Application(BaseModel):
             # the review lists: an office's pile by state in the list's order; the 越城区 bureau holds 15k of 100k
             (("stage_organisation", "status", "stage_since", "id"), False),
             (("stage_since", "id"), False),
+            # read without the rows (index only): the tabs and dropdowns' groups, and the all-states list's order
+            (("stage_organisation", "status", "plan", "profession", "application_type", "id"), False),
+            (("stage_organisation", "stage_since", "id"), False),
         )
 
     @property
@@ -1294,6 +1297,25 @@ def applications_visible_to(viewer):
     held = Application.select(Application.id).where(Application.stage_organisation == viewer.organisation_id)
     handled = ReviewAction.select(ReviewAction.application).where(ReviewAction.organisation == viewer.organisation_id)
     return query.where(Application.id.in_(held | handled))
+
+
+def application_parts_visible_to(viewer):
+    """applications_visible_to(viewer) as disjoint queries whose union it is: for the talent centre, bureaus and
+    committee offices "held now" and "handled before, held elsewhere now", each on its own index, so that a long list
+    counts and pages each part instead of one statement over their union (issue 14); one query for anyone else."""
+    if viewer.role in (Role.ADMIN, Role.APPLICANT, Role.UNIT) or viewer.organisation_id is None:
+        return [applications_visible_to(viewer)]
+    own = viewer.organisation_id
+    handled = ReviewAction.select(ReviewAction.application).where(ReviewAction.organisation == own)
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        # the ids first, then their rows by primary key: with `IN (…)` the planner walks the whole list's order
+        # index looking for the few handled ones (244 ms at 100k when none of them is in the chosen state)
+        was_handled = Application.id == pw.fn.ANY(pw.fn.ARRAY(handled))
+    else:
+        was_handled = Application.id.in_(handled)
+    held_elsewhere = (Application.stage_organisation != own) | Application.stage_organisation.is_null()
+    return [Application.select().where(Application.stage_organisation == own),
+            Application.select().where(was_handled & held_elsewhere)]
 
 
 def applications_held_by(viewer):

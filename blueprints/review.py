@@ -21,6 +21,7 @@ from models import (
     ReviewPlan,
     Role,
     User,
+    application_parts_visible_to,
     applications_held_by,
     applications_visible_to,
 )
@@ -55,20 +56,30 @@ def destinations(counts, verb):
     return "，".join(f"{n} 件{verb}{name}" for name, n in counts.items()) or f"0 件{verb.removesuffix('至')}"
 
 
-def filtered_queue(user):
-    """Ids of the viewer's applications with the list's filters (plan, profession, 申报类型, state, name) applied;
-    no join, so that counting them is cheap."""
-    query = applications_visible_to(user).select(Application.id)
-    args = request.args
-    filters = {"plan": Application.plan, "profession": Application.profession}
-    for name, column in filters.items():
+def queue_filters():
+    """The list's filters from the query string, as {Application field name: value} (plan, profession, 申报类型,
+    state)."""
+    args, found = request.args, {}
+    for name in ("plan", "profession"):
         if (record_id := whole_number(args.get(name))) is not None:
-            query = query.where(column == record_id)
+            found[name] = record_id
     if args.get("type") in ApplicationType._value2member_map_:
-        query = query.where(Application.application_type == ApplicationType(args["type"]))
+        found["application_type"] = ApplicationType(args["type"])
     if args.get("state") in ApplicationStatus._value2member_map_:
-        query = query.where(Application.status == ApplicationStatus(args["state"]))
-    return searched(query)
+        found["status"] = ApplicationStatus(args["state"])
+    return found
+
+
+def filtered_queue(user):
+    """The viewer's applications (ids) with the list's filters and search applied, as the disjoint parts of
+    application_parts_visible_to; no join, so that counting them is cheap."""
+    parts = []
+    for part in application_parts_visible_to(user):
+        query = part.select(Application.id)
+        for name, value in queue_filters().items():
+            query = query.where(getattr(Application, name) == value)
+        parts.append(searched(query))
+    return parts
 
 
 def searched(query):
@@ -94,31 +105,49 @@ def queue_rows(ids):
             .where(Application.id.in_(ids)))
 
 
-def state_counts(user):
-    """How many of the viewer's applications are in each state (for the tabs above the list)."""
-    query = (applications_visible_to(user).select(Application.status, fn.COUNT(Application.id).alias("n"))
-             .group_by(Application.status))
-    counts = {row.status: row.n for row in query}
-    return [(status, counts[status]) for status in ApplicationStatus if status in counts]
+class QueueSummary:
+    """The viewer's applications counted by (state, plan, profession, 申报类型) in one statement: the state tabs, the
+    filters' dropdowns and, unless a name is searched, the list's total all come from these few hundred groups
+    (they were three more passes over every visible application: 75 ms of a bureau's page at 100k)."""
 
+    NAMES = ("status", "plan", "profession", "application_type")
 
-def filter_choices(user):
-    """The plans and professions of the viewer's applications (the filters' dropdowns), from one pass over them."""
-    pairs = applications_visible_to(user).select(Application.plan, Application.profession).distinct().tuples()
-    plan_ids, profession_ids = set(), set()
-    for plan_id, profession_id in pairs:
-        plan_ids.add(plan_id)
-        profession_ids.add(profession_id)
-    return (ReviewPlan.select().where(ReviewPlan.id.in_(list(plan_ids))).order_by(ReviewPlan.id),
-            Profession.select().where(Profession.id.in_([i for i in profession_ids if i is not None]))
-            .order_by(Profession.id))
+    def __init__(self, user):
+        columns = [getattr(Application, name) for name in self.NAMES]
+        counts = {}
+        for part in application_parts_visible_to(user):  # disjoint, each on its own index
+            for *group, n in part.select(*columns, fn.COUNT(Application.id)).group_by(*columns).tuples():
+                counts[tuple(group)] = counts.get(tuple(group), 0) + n
+        self.groups = [(*group, n) for group, n in counts.items()]
+
+    def total(self, filters):
+        """How many applications match `filters` ({field name: value}, as queue_filters() gives)."""
+        wanted = [(self.NAMES.index(name), value) for name, value in filters.items()]
+        return sum(group[-1] for group in self.groups if all(group[i] == value for i, value in wanted))
+
+    def state_counts(self):
+        """[(state, count)] in the states' order, the states present only (the tabs above the list)."""
+        counts = {}
+        for status, *_rest, n in self.groups:
+            counts[status] = counts.get(status, 0) + n
+        return [(status, counts[status]) for status in ApplicationStatus if status in counts]
+
+    def choices(self):
+        """The plans and the professions present (the filters' dropdowns)."""
+        plan_ids = {group[1] for group in self.groups}
+        profession_ids = {group[2] for group in self.groups if group[2] is not None}
+        return (ReviewPlan.select().where(ReviewPlan.id.in_(list(plan_ids))).order_by(ReviewPlan.id),
+                Profession.select().where(Profession.id.in_(list(profession_ids))).order_by(Profession.id))
 
 
 def queue_page(template, title):
+    summary = QueueSummary(current_user)
+    searching = bool(request.args.get("q", "").strip())
     page = paginate_ordered(filtered_queue(current_user), request.args.get("page"),
-                            (Application.stage_since, Application.id), queue_rows)
-    plans, professions = filter_choices(current_user)
-    return render_template(template, title=title, page=page, counts=state_counts(current_user), plans=plans,
+                            (Application.stage_since, Application.id), queue_rows,
+                            total=None if searching else summary.total(queue_filters()))
+    plans, professions = summary.choices()
+    return render_template(template, title=title, page=page, counts=summary.state_counts(), plans=plans,
                            professions=professions, types=ApplicationType, args=request.args)
 
 

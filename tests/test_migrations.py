@@ -125,7 +125,7 @@ def test_018_keeps_each_composition_current_and_lets_an_ended_member_sit_again(t
     router.run("017_queue_indexes")
     database.execute_sql("INSERT INTO committee_member (plan_id, expert_id, role) VALUES (1, 7, 'chair')")
 
-    router.run()
+    router.run("018_committee_member_versions")
 
     assert database.execute_sql("SELECT plan_id, expert_id, role, created_at, created_by_id, ended_at, ended_by_id "
                                 "FROM committee_member").fetchall() == [(1, 7, "chair", None, None, None, None)]
