@@ -13,7 +13,7 @@ from services import experts, exports
 from services.accounts import AccountError
 from services.integrity import barred_until
 from services.meetings import composition_problems, members_of, plans_reviewed_by
-from services.pagination import paginate
+from services.pagination import filter_list, paginate
 from workflow import WorkflowError
 from workflow.experts import compose_committee, import_experts, open_expert_account, save_expert, set_expert_active
 
@@ -29,14 +29,12 @@ def own_expert(expert_id):
     return expert
 
 
+ACTIVE_STATES = {state: Expert.is_active == (state == "active") for state in ("active", "inactive")}
+
+
 def filtered_pool():
-    query = experts_visible_to(current_user)
-    q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(Expert.name.contains(q) | Expert.unit_name.contains(q) | Expert.speciality.contains(q)
-                            | Expert.id_number.contains(q))
-    if request.args.get("state") in ("active", "inactive"):
-        query = query.where(Expert.is_active == (request.args["state"] == "active"))
+    query = filter_list(experts_visible_to(current_user), request.args, states=ACTIVE_STATES,
+                        search=(Expert.name, Expert.unit_name, Expert.speciality, Expert.id_number))
     return query.order_by(Expert.is_active.desc(), Expert.name, Expert.id)
 
 

@@ -13,7 +13,7 @@ from forms.review import ConfirmPaymentForm
 from models import Application, FeeNotice, FeeState, ReviewPlan, Role, User, fee_notices_visible_to
 from services import exports
 from services.fees import StatementError, parse_statement
-from services.pagination import paginate
+from services.pagination import filter_list, paginate
 from services.values import whole_number
 from workflow import WorkflowError
 from workflow.fees import confirm_payment, import_statement, statement_plan, waive_fee
@@ -23,12 +23,13 @@ offices_only = role_required(Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU, Role.TALE
 MAX_STATEMENT = 2 * 1024 * 1024
 
 
-def _state_filter(query, state, today):
+def _in_state(state, today):
+    """The condition of the notices a state's tab lists (逾期 is a pending notice past its due date)."""
     if state == FeeState.OVERDUE:
-        return query.where((FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on < today))
+        return (FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on < today)
     if state == FeeState.PENDING:
-        return query.where((FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on >= today))
-    return query.where(FeeNotice.state == state)
+        return (FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on >= today)
+    return FeeNotice.state == state
 
 
 def filtered_notices(today):
@@ -38,15 +39,13 @@ def filtered_notices(today):
              .switch(FeeNotice))
     if (plan_id := whole_number(request.args.get("plan"))) is not None:
         query = query.where(Application.plan == plan_id)
-    if request.args.get("state") in FeeState._value2member_map_:
-        query = _state_filter(query, FeeState(request.args["state"]), today)
-    if q := request.args.get("q", "").strip():
-        query = query.where(User.real_name.contains(q) | User.id_number.contains(q) | FeeNotice.reference.contains(q))
+    query = filter_list(query, request.args, search=(User.real_name, User.id_number, FeeNotice.reference),
+                        states={state.value: _in_state(state, today) for state in FeeState})
     return query.order_by(FeeNotice.due_on, FeeNotice.id)
 
 
 def state_counts(today):
-    return [(state, _state_filter(fee_notices_visible_to(current_user), state, today).count()) for state in FeeState]
+    return [(state, fee_notices_visible_to(current_user).where(_in_state(state, today)).count()) for state in FeeState]
 
 
 @bp.route("/")
