@@ -1,7 +1,6 @@
 """缴费管理 of a charging office: the fee list, 确认缴费 one by one, 免收, and the bank statement import (preview, then
 confirm). Every query goes through fee_notices_visible_to; every change through workflow/fees.py."""
 import base64
-import binascii
 from datetime import date
 from urllib.parse import quote
 
@@ -9,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from blueprints import role_required
+from blueprints.uploads import upload_or_carried
 from forms.review import ConfirmPaymentForm
 from models import Application, FeeNotice, FeeState, ReviewPlan, Role, User, fee_notices_visible_to
 from services import exports
@@ -106,24 +106,13 @@ def waive(fee_id):
     return redirect(url_for("fees.notice_list"))
 
 
-def _statement_bytes():
-    """The uploaded file on the first post; on the confirming post, the same bytes carried back in the form."""
-    upload = request.files.get("statement")
-    if upload and upload.filename:
-        return upload.read(MAX_STATEMENT + 1)
-    try:
-        return base64.b64decode(request.form.get("carried", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return b""
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @offices_only
 def statement_import():
     """银行流水导入: the first post shows what would be confirmed; only the second (确认导入) confirms."""
     if request.method == "GET":
         return render_template("fees/import.html", plan=None)
-    data = _statement_bytes()
+    data = upload_or_carried("statement", MAX_STATEMENT)
     if not data:
         flash("请选择网银导出的 CSV 流水文件。", "warning")
         return render_template("fees/import.html", plan=None), 400
