@@ -769,11 +769,11 @@ class Application(BaseModel):
                 and not Certificate.select().where(Certificate.application == self.id).exists())
 
     def can_review(self, user):
-        """The organisation holding it now may act on it (审查 at the unit and bureaus, results at committees)."""
+        """The organisation holding it now may decide it (审查 at the unit, the talent centre and the bureaus); a
+        committee's result comes only from its meeting (workflow/meetings.py), never from this decision."""
         return (user.is_authenticated and user.organisation_id is not None
                 and user.organisation_id == self.stage_organisation_id
-                and self.status in (ApplicationStatus.AT_UNIT, ApplicationStatus.PENDING,
-                                    ApplicationStatus.AT_COMMITTEE))
+                and self.status in (ApplicationStatus.AT_UNIT, ApplicationStatus.PENDING))
 
 
 class ApplicationAchievement(BaseModel):

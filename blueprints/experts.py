@@ -1,19 +1,19 @@
 """评委会办公室: 专家库 (list, add, edit, 停用/启用, xlsx import and export, expert accounts) and 评委会组成 per plan.
 Every list goes through experts_visible_to; every change through workflow/experts.py."""
 import base64
-import binascii
 from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import role_required
+from blueprints.uploads import upload_or_carried
 from models import Expert, MemberRole, ReviewPlan, Role, experts_visible_to
 from services import experts, exports
 from services.accounts import AccountError
 from services.integrity import barred_until
 from services.meetings import composition_history, composition_problems, members_of, plans_reviewed_by
-from services.pagination import paginate
+from services.pagination import filter_list, paginate
 from workflow import WorkflowError
 from workflow.experts import compose_committee, import_experts, open_expert_account, save_expert, set_expert_active
 
@@ -29,14 +29,12 @@ def own_expert(expert_id):
     return expert
 
 
+ACTIVE_STATES = {state: Expert.is_active == (state == "active") for state in ("active", "inactive")}
+
+
 def filtered_pool():
-    query = experts_visible_to(current_user)
-    q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(Expert.name.contains(q) | Expert.unit_name.contains(q) | Expert.speciality.contains(q)
-                            | Expert.id_number.contains(q))
-    if request.args.get("state") in ("active", "inactive"):
-        query = query.where(Expert.is_active == (request.args["state"] == "active"))
+    query = filter_list(experts_visible_to(current_user), request.args, states=ACTIVE_STATES,
+                        search=(Expert.name, Expert.unit_name, Expert.speciality, Expert.id_number))
     return query.order_by(Expert.is_active.desc(), Expert.name, Expert.id)
 
 
@@ -100,24 +98,13 @@ def account(expert_id):
     return render_template("experts/account_issued.html", user=user, password=password, expert=expert)
 
 
-def _import_bytes():
-    """The uploaded file on the first post; on the confirming post, the same bytes carried back in the form."""
-    upload = request.files.get("workbook")
-    if upload and upload.filename:
-        return upload.read(MAX_IMPORT + 1)
-    try:
-        return base64.b64decode(request.form.get("carried", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return b""
-
-
 @bp.route("/experts/import", methods=["GET", "POST"])
 @office_only
 def import_pool():
     """专家导入: the first post previews every row with its error; only the second (确认导入) adds the good ones."""
     if request.method == "GET":
         return render_template("experts/import.html", rows=None)
-    data = _import_bytes()
+    data = upload_or_carried("workbook", MAX_IMPORT)
     problem = ("请选择专家名单 xlsx 文件。" if not data else
                "文件超过 2 MB，请分批导入。" if len(data) > MAX_IMPORT else None)
     rows = None

@@ -1,7 +1,6 @@
 """缴费管理 of a charging office: the fee list, 确认缴费 one by one, 免收, and the bank statement import (preview, then
 confirm). Every query goes through fee_notices_visible_to; every change through workflow/fees.py."""
 import base64
-import binascii
 from datetime import date
 from urllib.parse import quote
 
@@ -9,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from blueprints import role_required
+from blueprints.uploads import upload_or_carried
 from forms.review import ConfirmPaymentForm
 from models import Application, FeeNotice, FeeState, ReviewPlan, Role, User, fee_notices_visible_to
 from services import exports
 from services.fees import StatementError, parse_statement
-from services.pagination import paginate
+from services.pagination import filter_list, paginate
 from services.values import whole_number
 from workflow import WorkflowError
 from workflow.fees import confirm_payment, import_statement, statement_plan, waive_fee
@@ -23,12 +23,13 @@ offices_only = role_required(Role.CONSTRUCTION_BUREAU, Role.HR_BUREAU, Role.TALE
 MAX_STATEMENT = 2 * 1024 * 1024
 
 
-def _state_filter(query, state, today):
+def _in_state(state, today):
+    """The condition of the notices a state's tab lists (逾期 is a pending notice past its due date)."""
     if state == FeeState.OVERDUE:
-        return query.where((FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on < today))
+        return (FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on < today)
     if state == FeeState.PENDING:
-        return query.where((FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on >= today))
-    return query.where(FeeNotice.state == state)
+        return (FeeNotice.state == FeeState.PENDING) & (FeeNotice.due_on >= today)
+    return FeeNotice.state == state
 
 
 def filtered_notices(today):
@@ -38,15 +39,13 @@ def filtered_notices(today):
              .switch(FeeNotice))
     if (plan_id := whole_number(request.args.get("plan"))) is not None:
         query = query.where(Application.plan == plan_id)
-    if request.args.get("state") in FeeState._value2member_map_:
-        query = _state_filter(query, FeeState(request.args["state"]), today)
-    if q := request.args.get("q", "").strip():
-        query = query.where(User.real_name.contains(q) | User.id_number.contains(q) | FeeNotice.reference.contains(q))
+    query = filter_list(query, request.args, search=(User.real_name, User.id_number, FeeNotice.reference),
+                        states={state.value: _in_state(state, today) for state in FeeState})
     return query.order_by(FeeNotice.due_on, FeeNotice.id)
 
 
 def state_counts(today):
-    return [(state, _state_filter(fee_notices_visible_to(current_user), state, today).count()) for state in FeeState]
+    return [(state, fee_notices_visible_to(current_user).where(_in_state(state, today)).count()) for state in FeeState]
 
 
 @bp.route("/")
@@ -107,24 +106,13 @@ def waive(fee_id):
     return redirect(url_for("fees.notice_list"))
 
 
-def _statement_bytes():
-    """The uploaded file on the first post; on the confirming post, the same bytes carried back in the form."""
-    upload = request.files.get("statement")
-    if upload and upload.filename:
-        return upload.read(MAX_STATEMENT + 1)
-    try:
-        return base64.b64decode(request.form.get("carried", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return b""
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @offices_only
 def statement_import():
     """银行流水导入: the first post shows what would be confirmed; only the second (确认导入) confirms."""
     if request.method == "GET":
         return render_template("fees/import.html", plan=None)
-    data = _statement_bytes()
+    data = upload_or_carried("statement", MAX_STATEMENT)
     if not data:
         flash("请选择网银导出的 CSV 流水文件。", "warning")
         return render_template("fees/import.html", plan=None), 400

@@ -24,7 +24,7 @@ from models import (
     rechecks_visible_to,
     result_publicities_visible_to,
 )
-from services.pagination import paginate
+from services.pagination import filter_list, paginate
 from services.values import whole_number, whole_numbers
 from services.workdays import publicity_end_date
 from workflow import (
@@ -118,21 +118,23 @@ def _counts(query, column, enum):
     return [(state, found[state]) for state in enum if state in found]
 
 
+def _state_list(template, visible, column, enum, search):
+    """A list of `visible` rows (objections or 复查 of this office's 公示): pending first, then the newest; the tabs
+    count them by `column`, of `enum`; `search` names the columns (of the row and its applicant) that `q` looks in."""
+    model = visible.model
+    query = (visible.join(Application, on=(model.application == Application.id))
+             .join(User, on=(Application.applicant == User.id)))
+    query = filter_list(query, request.args, search, states={state.value: column == state for state in enum})
+    page = paginate(query.order_by(column != enum.PENDING, model.id.desc()), request.args.get("page"))
+    return render_template(template, page=page, args=request.args, counts=_counts(visible, column, enum))
+
+
 @bp.route("/objections")
 @office_only
 def objections():
     """异议处理: every objection to this office's 公示, pending first; search by objector or applicant."""
-    query = (objections_visible_to(current_user).join(Application, on=(Objection.application == Application.id))
-             .join(User, on=(Application.applicant == User.id)))
-    if request.args.get("state") in ObjectionState._value2member_map_:
-        query = query.where(Objection.state == ObjectionState(request.args["state"]))
-    q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(Objection.name.contains(q) | User.real_name.contains(q) | Objection.content.contains(q))
-    page = paginate(query.order_by(Objection.state != ObjectionState.PENDING, Objection.id.desc()),
-                    request.args.get("page"))
-    return render_template("results/objections.html", page=page, args=request.args,
-                           counts=_counts(objections_visible_to(current_user), Objection.state, ObjectionState))
+    return _state_list("results/objections.html", objections_visible_to(current_user), Objection.state,
+                       ObjectionState, (Objection.name, User.real_name, Objection.content))
 
 
 @bp.route("/objections/<int:objection_id>", methods=["GET", "POST"])
@@ -158,17 +160,8 @@ def objection(objection_id):
 @office_only
 def rechecks():
     """复查申请: pending first; search by applicant."""
-    query = (rechecks_visible_to(current_user).join(Application, on=(Recheck.application == Application.id))
-             .join(User, on=(Application.applicant == User.id)))
-    if request.args.get("state") in RecheckOutcome._value2member_map_:
-        query = query.where(Recheck.outcome == RecheckOutcome(request.args["state"]))
-    q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(User.real_name.contains(q) | Recheck.reason.contains(q))
-    page = paginate(query.order_by(Recheck.outcome != RecheckOutcome.PENDING, Recheck.id.desc()),
-                    request.args.get("page"))
-    return render_template("results/rechecks.html", page=page, args=request.args,
-                           counts=_counts(rechecks_visible_to(current_user), Recheck.outcome, RecheckOutcome))
+    return _state_list("results/rechecks.html", rechecks_visible_to(current_user), Recheck.outcome, RecheckOutcome,
+                       (User.real_name, Recheck.reason))
 
 
 @bp.route("/rechecks/<int:recheck_id>", methods=["GET", "POST"])

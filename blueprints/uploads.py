@@ -1,6 +1,9 @@
 """Taking uploads from forms: bounded reads, content checks, the per-person quota, and keeping an accepted file
 across a form that comes back with errors (so nothing has to be chosen twice)."""
-from flask import current_app
+import base64
+import binascii
+
+from flask import current_app, request
 from flask_login import current_user
 
 from models import Role
@@ -29,6 +32,19 @@ def take_upload(file_storage, rule):
                 f"本文件 {len(data) / storage.MB:.1f} MB 无法再上传。"
             )
     return storage.save(data, file_storage.filename, rule, storage.location(current_app.config), uploaded_by=owner)
+
+
+def upload_or_carried(field, max_bytes):
+    """An import's file (previewed, then confirmed): the upload in `field` on the first post, read to one byte past
+    `max_bytes` so the caller can refuse it; on the confirming post, the same bytes carried back in the form
+    (`carried`, base64). Empty when neither is there."""
+    upload = request.files.get(field)
+    if upload and upload.filename:
+        return upload.read(max_bytes + 1)
+    try:
+        return base64.b64decode(request.form.get("carried", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _hold(file_storage, rule):

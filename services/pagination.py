@@ -1,5 +1,7 @@
-"""Pagination of peewee queries for every list page."""
+"""Pagination of peewee queries for every list page, and the filters of a list's query string."""
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from math import ceil
 
 from peewee import PostgresqlDatabase
@@ -84,6 +86,17 @@ def _head(parts, order, descending, skip, size):
         heads.extend(query.limit(skip + size).tuples())
     heads.sort(key=key, reverse=descending)
     return [values[-1] for values in heads[skip:skip + size]]
+
+
+def filter_list(query, args, search=(), states=None):
+    """`query` narrowed by a list page's query string: `state`, a key of `states` (its value is the rows' condition;
+    any other value filters nothing), and `q`, text that one of the `search` columns contains (stripped)."""
+    condition = (states or {}).get(args.get("state"))
+    if condition is not None:
+        query = query.where(condition)
+    if search and (q := args.get("q", "").strip()):
+        query = query.where(reduce(operator.or_, (column.contains(q) for column in search)))
+    return query
 
 
 def paginate_list(items, number, per_page=PER_PAGE):

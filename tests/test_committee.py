@@ -30,6 +30,7 @@ from tests.chain_world import (
 from tests.conftest import make_unit, organisation
 from tests.helpers import parse
 from tests.wizard_world import open_plan
+from workflow import WorkflowError, review
 
 S = ApplicationStatus
 TODAY = date.today()
@@ -74,6 +75,25 @@ def test_the_office_has_no_manual_result_any_more(client, app):
     assert response.status_code in (404, 405)
     assert Application.get_by_id(application.id).status == S.AT_COMMITTEE
 
+
+
+def test_the_office_cannot_decide_an_application_at_its_committee_through_the_review_chain(client, app):
+    """Only the meeting decides: not /review's 通过/退回/不通过 (units and bureaus only), nor workflow.review."""
+    plan, unit = open_plan(), make_unit("越城建工集团")
+    application = filed(plan, unit, 1, office_of(3), S.AT_COMMITTEE, Stage.COMMITTEE)
+    office = staff(Role.COMMITTEE_OFFICE, committee_number=3)
+    assert not application.can_review(office)
+    as_user(client, office)
+    for action in ("pass", "return", "refuse"):
+        assert decide(client, application, action, "理由").status_code == 403
+    with app.test_request_context():
+        for action in ("pass", "return", "refuse"):
+            with pytest.raises(WorkflowError, match="您不能审查该申报"):
+                review(Application.get_by_id(application.id), office, action, "理由", parts=("step_3",))
+    fresh = Application.get_by_id(application.id)
+    assert (fresh.status, fresh.version, fresh.actions.count()) == (S.AT_COMMITTEE, application.version, 0)
+    detail = client.get(f"/committee/applications/{application.id}").get_data(as_text=True)
+    assert "评审结果由评审会议表决产生" in detail
 
 def test_the_committee_queue_lists_what_awaits_its_meeting(client):
     plan, unit = open_plan(), make_unit("越城建工集团")

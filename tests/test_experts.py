@@ -84,6 +84,18 @@ def workbook(*rows, header=("姓名", "身份证号", "工作单位", "手机号
     return buffer.getvalue()
 
 
+@pytest.mark.parametrize("form, message", [
+    ({}, "请选择专家名单 xlsx 文件。"),
+    ({"carried": "不是base64!"}, "请选择专家名单 xlsx 文件。"),
+    ({"workbook": (io.BytesIO(b"x" * (2 * 1024 * 1024 + 1)), "专家.xlsx")}, "文件超过 2 MB，请分批导入。"),
+])
+def test_an_import_without_a_usable_file_is_refused(client, office, form, message):
+    response = client.post("/committee/experts/import", data={**form, "confirm": "yes"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and f"未导入任何专家：{message}" in response.get_data(as_text=True)
+    assert not Expert.select().exists()
+
+
 def test_an_import_is_previewed_then_confirmed(client, office):
     pool_expert(office.organisation.committee, 1, name="已在库")
     existing = Expert.get().id_number

@@ -291,6 +291,20 @@ def test_import_previews_then_confirms_once_and_twice_confirms_nothing_twice(cli
     assert FeeNotice.get_by_id(other.id).state == FeeState.PENDING
 
 
+@pytest.mark.parametrize("form, message", [
+    ({}, "请选择网银导出的 CSV 流水文件。"),
+    ({"carried": "不是base64!"}, "请选择网银导出的 CSV 流水文件。"),
+    ({"statement": (io.BytesIO(b""), "")}, "请选择网银导出的 CSV 流水文件。"),
+    ({"statement": (io.BytesIO(b"x" * (2 * 1024 * 1024 + 1)), "流水.csv")}, "流水文件超过 2 MB，请按日期分段导出。"),
+])
+def test_an_import_without_a_usable_file_is_refused(client, app, form, message):
+    office, (notice,) = issued(app)
+    as_user(client, office)
+    response = client.post("/fees/import", data={**form, "confirm": "yes"}, content_type="multipart/form-data")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert FeeNotice.get_by_id(notice.id).state == FeeState.PENDING
+
+
 def test_a_malformed_statement_changes_nothing(client, app):
     office, (notice,) = issued(app)
     data = csv_bytes([f"2026-03-02,300.00,张三,{notice.reference}", "2026-03-02,abc,李四,x"])

@@ -31,7 +31,7 @@ from services.values import clean_text
 from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, require_reason, where
 from workflow.experts import office_committee, plan_reviewed_by
 from workflow.fees import unpaid_here
-from workflow.review import _move, _tell_applicant
+from workflow.review import move_application, tell_applicant
 
 VOTE_STARTED = "表决已开始，不能再修改出席情况（缺席的评委不能补投，也不能委托投票）。"
 
@@ -223,14 +223,14 @@ def _decide(actor, item, mode, state_seen, counts, voters, ip):
                 (AgendaItem.id == item.id) & (AgendaItem.state == state_seen)).execute():
             raise WorkflowError(CHANGED)
         if passed and recommends:
-            _move(application, actor, "result_pass", f"{occasion}通过", ip=ip, status=ApplicationStatus.RECOMMENDED,
-                  meeting_date=meeting.held_on, decided_pass=True)
-            _tell_applicant(application, f"您已通过{actor.organisation.name}评审，获推荐参加高评委评审")
+            move_application(application, actor, "result_pass", f"{occasion}通过", ip=ip,
+                             status=ApplicationStatus.RECOMMENDED, meeting_date=meeting.held_on, decided_pass=True)
+            tell_applicant(application, f"您已通过{actor.organisation.name}评审，获推荐参加高评委评审")
         else:
-            _move(application, actor, "decided", occasion, ip=ip, status=ApplicationStatus.DECIDED,
-                  meeting_date=meeting.held_on, decided_pass=passed)
-            _tell_applicant(application, f"您的职称申报已经{actor.organisation.name}评审会议表决",
-                            "评审结果将在结果公示时公布。")
+            move_application(application, actor, "decided", occasion, ip=ip, status=ApplicationStatus.DECIDED,
+                             meeting_date=meeting.held_on, decided_pass=passed)
+            tell_applicant(application, f"您的职称申报已经{actor.organisation.name}评审会议表决",
+                           "评审结果将在结果公示时公布。")
         audit.record(actor, "meeting.vote_close", f"application:{application.id}",
                      f"{mode.label}：{tally}，{'通过' if passed else '未通过'}", ip)
     item.state, item.mode, item.voters, item.passed = VoteState.CLOSED, mode, voters, passed

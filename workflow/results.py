@@ -26,7 +26,7 @@ from services.txn import atomic
 from services.values import clean_text
 from services.workdays import PUBLICITY_WORKING_DAYS, publicity_period
 from workflow import CHANGED, WorkflowError
-from workflow.review import _move, _tell_applicant
+from workflow.review import move_application, tell_applicant
 
 CONTENT_LIMIT = 2000  # characters of an objection, a decision, a 复查 reason or answer
 
@@ -74,13 +74,14 @@ def publish_results(actor, plan, ids, starts_on, how_to_object, today=None, ip="
         publicity = ResultPublicity.create(plan=plan, office=actor.organisation, starts_on=starts_on, ends_on=ends_on,
                                            how_to_object=how_to_object, note=note, created_by=actor)
         for application in chosen:
-            _move(application, actor, "result_publicity", period, ip=ip, status=ApplicationStatus.RESULT_PUBLICITY,
-                  result_publicity=publicity)
-            _tell_applicant(application, "您的职称评审结果已公示（评审会表决通过）", f"{period}，期满无异议后确认。")
+            move_application(application, actor, "result_publicity", period, ip=ip,
+                             status=ApplicationStatus.RESULT_PUBLICITY, result_publicity=publicity)
+            tell_applicant(application, "您的职称评审结果已公示（评审会表决通过）", f"{period}，期满无异议后确认。")
         for application in decided(actor, plan, False):
-            _move(application, actor, "result_notice", f"评审会表决未通过；{period}", ip=ip, result_publicity=publicity)
-            _tell_applicant(application, "您的职称评审结果：评审会表决未通过",
-                            f"如对结果有异议，可在公示期内（至 {ends_on}）在“我的申报”中申请复查。")
+            move_application(application, actor, "result_notice", f"评审会表决未通过；{period}", ip=ip,
+                             result_publicity=publicity)
+            tell_applicant(application, "您的职称评审结果：评审会表决未通过",
+                           f"如对结果有异议，可在公示期内（至 {ends_on}）在“我的申报”中申请复查。")
     return publicity, len(set(ids)) - len(chosen)
 
 
@@ -117,9 +118,9 @@ def decide_objection(objection, actor, upheld, decision, ip=""):
         audit.record(actor, f"objection.{state.value}", f"application:{application.id}",
                      f"异议 #{objection.id}：{decision}", ip)
         if upheld:
-            _move(application, actor, "objection_upheld", f"异议成立，评审未通过：{decision}", ip=ip,
-                  status=ApplicationStatus.FAILED)
-            _tell_applicant(application, "您的职称评审结果公示收到的异议经核查成立，评审未通过", f"理由：{decision}")
+            move_application(application, actor, "objection_upheld", f"异议成立，评审未通过：{decision}", ip=ip,
+                             status=ApplicationStatus.FAILED)
+            tell_applicant(application, "您的职称评审结果公示收到的异议经核查成立，评审未通过", f"理由：{decision}")
 
 
 def ask_recheck(application, actor, reason, today=None, ip=""):
@@ -155,12 +156,12 @@ def answer_recheck(recheck, actor, outcome, answer, ip=""):
         if outcome == RecheckOutcome.RE_REVIEW:
             if application.status != ApplicationStatus.DECIDED:
                 raise WorkflowError(f"该申报当前为“{application.status.label}”，不能重新评审。")
-            _move(application, actor, "re_review", answer, ip=ip, status=ApplicationStatus.AT_COMMITTEE,
-                  decided_pass=None, result_publicity=None)
-            _tell_applicant(application, "您的复查申请已受理：将提交评委会重新评审", f"答复：{answer}")
+            move_application(application, actor, "re_review", answer, ip=ip, status=ApplicationStatus.AT_COMMITTEE,
+                             decided_pass=None, result_publicity=None)
+            tell_applicant(application, "您的复查申请已受理：将提交评委会重新评审", f"答复：{answer}")
         else:
-            _move(application, actor, "recheck_maintained", answer, ip=ip)
-            _tell_applicant(application, "您的复查申请已答复：维持原评审结果", f"答复：{answer}")
+            move_application(application, actor, "recheck_maintained", answer, ip=ip)
+            tell_applicant(application, "您的复查申请已答复：维持原评审结果", f"答复：{answer}")
 
 
 def confirm_blockers(publicity, today):
@@ -195,15 +196,15 @@ def confirm_results(publicity, actor, today=None, ip=""):
         if not updated:
             raise WorkflowError(f"该公示已确认。{CHANGED}")
         for application in publicity.applications.where(Application.status == ApplicationStatus.RESULT_PUBLICITY):
-            _move(application, actor, "result_pass", f"公示期满无异议，{office}确认", ip=ip,
-                  status=ApplicationStatus.PASSED)
-            _tell_applicant(application, f"您的职称申报评审通过（{office}）")
+            move_application(application, actor, "result_pass", f"公示期满无异议，{office}确认", ip=ip,
+                             status=ApplicationStatus.PASSED)
+            tell_applicant(application, f"您的职称申报评审通过（{office}）")
             passed += 1
         for application in publicity.applications.where((Application.status == ApplicationStatus.DECIDED)
                                                          & (Application.decided_pass == False)):  # noqa: E712
-            _move(application, actor, "result_fail", f"评审会表决未通过，{office}确认", ip=ip,
-                  status=ApplicationStatus.FAILED)
-            _tell_applicant(application, f"您的职称申报评审未通过（{office}）")
+            move_application(application, actor, "result_fail", f"评审会表决未通过，{office}确认", ip=ip,
+                             status=ApplicationStatus.FAILED)
+            tell_applicant(application, f"您的职称申报评审未通过（{office}）")
             failed += 1
         audit.record(actor, "results.confirm", f"plan:{publicity.plan_id}",
                      f"评审结果公示 #{publicity.id}：{passed} 人评审通过，{failed} 人评审未通过", ip)

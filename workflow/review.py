@@ -27,7 +27,7 @@ from workflow import APPLICATION_CHANGED, CHANGED, WorkflowError, reload, requir
 from workflow.fees import issue_notice, unpaid_here
 
 
-def _move(application, actor, action, reason="", seen=None, ip="", parts=(), **changes):
+def move_application(application, actor, action, reason="", seen=None, ip="", parts=(), **changes):
     """Change an application's state from the state `actor` saw (its `version`), with the history row and audit.
 
     Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
@@ -67,7 +67,7 @@ def _hand_to(application, stage):
             "status": status}
 
 
-def _tell_applicant(application, title, body=""):
+def tell_applicant(application, title, body=""):
     notify(application.applicant, title, body, link=url_for("wizard.view", application_id=application.id))
 
 
@@ -109,16 +109,17 @@ def review(application, actor, action, reason="", seen=None, ip="", parts=()):
     with atomic():
         if action == "pass":
             passed = ApplicationStatus.STAGE_PASSED if bureau else ApplicationStatus.UNIT_PASSED
-            _move(application, actor, action, reason, seen, ip, status=passed)
-            _tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
+            move_application(application, actor, action, reason, seen, ip, status=passed)
+            tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
         elif action == "return":
-            _move(application, actor, action, reason, seen, ip, parts=parts, status=ApplicationStatus.RETURNED,
-                  stage=None, stage_organisation=None, stage_since=now(), publicity=None)
-            _tell_applicant(application, f"您的职称申报被{office}{label}",
-                            f"理由：{sentence(reason)}请修改后重新提交。须修改：{'、'.join(p['label'] for p in parts)}。")
+            move_application(application, actor, action, reason, seen, ip, parts=parts,
+                             status=ApplicationStatus.RETURNED, stage=None, stage_organisation=None,
+                             stage_since=now(), publicity=None)
+            tell_applicant(application, f"您的职称申报被{office}{label}",
+                           f"理由：{sentence(reason)}请修改后重新提交。须修改：{'、'.join(p['label'] for p in parts)}。")
         else:
-            _move(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
-            _tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
+            move_application(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
+            tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
 
 
 def review_many(ids, actor, action, reason="", ip=""):
@@ -152,8 +153,8 @@ def start_publicity(actor, starts_on, ids, today=None, ip=""):
         publicity = Publicity.create(unit=actor.organisation, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor)
         period = f"公示期 {starts_on} 至 {ends_on}（{PUBLICITY_WORKING_DAYS} 个工作日）"
         for application in chosen:
-            _move(application, actor, "publicity", period, ip=ip, publicity=publicity)
-            _tell_applicant(application, "您的职称申报已在单位公示", period)
+            move_application(application, actor, "publicity", period, ip=ip, publicity=publicity)
+            tell_applicant(application, "您的职称申报已在单位公示", period)
     return publicity, len(set(ids)) - len(chosen)
 
 
@@ -172,8 +173,8 @@ def send_publicity(publicity, actor, today=None, ip=""):
         for application in publicity.applications.where(
                 (Application.status == ApplicationStatus.UNIT_PASSED) & (Application.stage == Stage.UNIT)):
             target = _hand_to(application, routing.next_stage(application))
-            _move(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
-            _tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
+            move_application(application, actor, "send", f"报送{target['stage_organisation'].name}", ip=ip, **target)
+            tell_applicant(application, f"您的职称申报已报送{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, today, ip)
             done[target["stage_organisation"].name] += 1
         if not done:
@@ -199,8 +200,9 @@ def recommend(actor, ip=""):
     with atomic():
         for application in passed.where(Application.id.not_in(list(unpaid) or [0])):
             target = _hand_to(application, routing.next_stage(application))
-            _move(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
-            _tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
+            move_application(application, actor, "recommend", f"推荐至{target['stage_organisation'].name}", ip=ip,
+                             **target)
+            tell_applicant(application, f"您的职称申报已由{office.name}推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done[target["stage_organisation"].name] += 1
         if not done and not unpaid:  # e.g. a colleague's 审核推荐 took the lock first and moved them all
@@ -219,8 +221,8 @@ def forward_to_senior(actor, ip=""):
             if stage is None:
                 continue
             target = _hand_to(application, stage)
-            _move(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
-            _tell_applicant(application, f"您的职称申报已由中评委推荐至{target['stage_organisation'].name}")
+            move_application(application, actor, "forward", f"推荐至{target['stage_organisation'].name}", ip=ip, **target)
+            tell_applicant(application, f"您的职称申报已由中评委推荐至{target['stage_organisation'].name}")
             issue_notice(application, target["stage_organisation"], actor, ip=ip)
             done += 1
     return done
