@@ -146,7 +146,7 @@ def reference(app):
 
 
 @pytest.fixture(autouse=True)
-def data(app, reference):
+def fresh_data(app, reference):
     """Each test starts with the reference data only, and no failed logins counted against any address."""
     db.connect(reuse_if_open=True)
     reference.restore()
