@@ -96,7 +96,13 @@ def searched(query):
 def queue_rows(ids):
     """The rows of one page of a review list with everything its table shows (one statement, no N+1)."""
     unit, holder = Organisation.alias(), Organisation.alias()
-    return (Application.select(Application, User, ReviewPlan, Profession, unit, holder)
+    # only the columns the lists show: whole rows (the 2 KB snapshot, a plan's rubric and requirements) cost 0.8 ms a
+    # row to build, 15 ms of a 20-row page
+    return (Application.select(Application.id, Application.applicant, Application.plan, Application.unit,
+                               Application.profession, Application.application_type, Application.status,
+                               Application.stage_organisation, Application.stage_since, Application.meeting_date,
+                               User.id, User.real_name, ReviewPlan.id, ReviewPlan.title, Profession.id,
+                               Profession.name, unit.id, unit.name, holder.id, holder.name)
             .join(User, on=Application.applicant).switch(Application)
             .join(ReviewPlan, on=Application.plan).switch(Application)
             .join(Profession, JOIN.LEFT_OUTER, on=Application.profession).switch(Application)
