@@ -192,7 +192,7 @@ def fill(count):
     if not db.obj.__class__.__name__.startswith("Sqlite"):  # PostgreSQL: the sequences after explicit ids
         for table in ("organisation", "user", "application", "review_action"):
             db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")
-        db.execute_sql("ANALYZE")  # what autovacuum does soon after a bulk load; without it the plans are guesses
+        db.execute_sql("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load: statistics, visibility map
     yuecheng = Region.get(Region.name == "越城区")
     bureau = create_account(None, username="bench_jsj", real_name="压测审查", password="Bench2026",
                             role=Role.CONSTRUCTION_BUREAU, organisation=Organisation.get_by_id(bureaus[yuecheng.id]))

@@ -24,6 +24,7 @@ from models import (
     application_parts_visible_to,
     applications_held_by,
     applications_visible_to,
+    db,
 )
 from services import exports, return_parts, snapshot, steps
 from services.pagination import paginate, paginate_ordered
@@ -122,13 +123,15 @@ class QueueSummary:
         columns = [getattr(Application, name) for name in self.NAMES]
         counts = {}
         for part in application_parts_visible_to(user):  # disjoint, each on its own index
-            for *group, n in part.select(*columns, fn.COUNT(Application.id)).group_by(*columns).tuples():
+            # the stored values as they are: thousands of groups at 100k cost 35 ms through the models' converters
+            for *group, n in db.execute_sql(*part.select(*columns, fn.COUNT(Application.id))
+                                            .group_by(*columns).sql()).fetchall():
                 counts[tuple(group)] = counts.get(tuple(group), 0) + n
         self.groups = [(*group, n) for group, n in counts.items()]
 
     def total(self, filters):
         """How many applications match `filters` ({field name: value}, as queue_filters() gives)."""
-        wanted = [(self.NAMES.index(name), value) for name, value in filters.items()]
+        wanted = [(self.NAMES.index(name), getattr(value, "value", value)) for name, value in filters.items()]
         return sum(group[-1] for group in self.groups if all(group[i] == value for i, value in wanted))
 
     def state_counts(self):
@@ -136,7 +139,7 @@ class QueueSummary:
         counts = {}
         for status, *_rest, n in self.groups:
             counts[status] = counts.get(status, 0) + n
-        return [(status, counts[status]) for status in ApplicationStatus if status in counts]
+        return [(status, counts[status.value]) for status in ApplicationStatus if status.value in counts]
 
     def choices(self):
         """The plans and the professions present (the filters' dropdowns)."""
