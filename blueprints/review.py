@@ -3,9 +3,9 @@
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN, fn
+from peewee import JOIN, OP, Expression, PostgresqlDatabase, fn
 
 from blueprints import role_required
 from forms.review import FeeForm, PublicityForm
@@ -83,14 +83,33 @@ def filtered_queue(user):
     return parts
 
 
+SEARCH_IDS = 2000  # a search matching more people than this is checked per listed application instead
+
+
+def person_matches(q):
+    """Name or 身份证号 contains `q`: on PostgreSQL LIKE, not ILIKE (4× slower for Chinese text: 125 ms over 100k
+    people), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case; SQLite's LIKE is what
+    peewee's contains() gives."""
+    if not isinstance(db.obj, PostgresqlDatabase):
+        return User.real_name.contains(q) | User.id_number.contains(q)
+
+    def like(column, text):
+        return Expression(column, OP.LIKE, column._escape_like_expr(text, "%%%s%%"))
+    return like(User.real_name, q) | like(User.id_number, q.upper())
+
+
 def searched(query):
     """`query` narrowed to the applicants whose name or 身份证号 contains the list's search text (`q`), if any."""
     q = request.args.get("q", "").strip()
     if not q:
         return query
-    # checked per listed application (its applicant by primary key), not by reading every user of the city
-    person = User.select(User.id).where((User.id == Application.applicant)
-                                        & (User.real_name.contains(q) | User.id_number.contains(q)))
+    if g.get("search_ids", (None,))[0] != (q, SEARCH_IDS):  # the people found once a request, not once a statement
+        found = [row.id for row in User.select(User.id).where(person_matches(q)).limit(SEARCH_IDS + 1)]
+        g.search_ids = ((q, SEARCH_IDS), found if len(found) <= SEARCH_IDS else None)
+    if (ids := g.search_ids[1]) is not None:
+        return query.where(Application.applicant.in_(ids))
+    # too many people match (a few digits of a 身份证号): checked per listed application, its applicant by primary key
+    person = User.select(User.id).where((User.id == Application.applicant) & person_matches(q))
     return query.where(fn.EXISTS(person))
 
 

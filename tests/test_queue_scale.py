@@ -172,3 +172,25 @@ def test_a_page_row_carries_what_the_table_shows_in_one_statement(app, world, mo
              for a in rows]
     assert len(shown) == len(ids) == 20 and statements == []
     assert any(holder for *_rest, holder in shown)
+
+
+def test_a_search_matching_many_people_gives_the_same_pages_checked_per_application(app, world, monkeypatch):
+    """Past SEARCH_IDS people the search is checked per listed application instead of by the ids found first; the
+    pages are the same either way, and a 身份证号's check letter is found typed in lower case."""
+    import blueprints.review as review
+
+    bureau = world["越城区 建设局"]
+    sample = old_visible(bureau).join(User, on=Application.applicant).select(User.real_name, User.id_number).first()
+    queries = [sample.applicant.real_name, sample.applicant.id_number[6:14], "3306", sample.applicant.id_number.lower()]
+
+    def pages(limit):
+        monkeypatch.setattr(review, "SEARCH_IDS", limit)
+        found = []
+        for q in queries:
+            with app.test_request_context("/review/applications", query_string={"q": q}):
+                found.append(page_ids(paginate_ordered(filtered_queue(bureau), 1, ORDER, queue_rows)))
+        return found
+
+    by_ids, per_application = pages(2000), pages(0)
+    assert by_ids == per_application and all(by_ids)
+    assert by_ids == [page_ids(paginate(old_queue(bureau, {"q": q.upper()}), 1)) for q in queries]
