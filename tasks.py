@@ -155,13 +155,24 @@ def resume_interrupted_batches():
                 make_batch(batch_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-def send_sms():
-    """The SMS outbox (services/sms.py), every minute; `flask sms-send` from cron does the same."""
+def _send_due_sms():
     from services.sms import deliver_due
 
     with _context(), _database():
         log.info("sent %s SMS", deliver_due())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_sms():
+    """The SMS outbox (services/sms.py), every minute; `flask sms-send` from cron does the same."""
+    _send_due_sms()
+
+
+@huey.task()
+def send_sms_soon():
+    """The SMS a change has just queued, sent by the worker once it is committed instead of inside the request (a
+    gateway may take seconds; the request no longer waits for it); the minute's run catches any this misses."""
+    _send_due_sms()
 
 
 @huey.periodic_task(crontab(hour="8", minute="0"))

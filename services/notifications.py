@@ -1,7 +1,12 @@
-"""In-app notices and SMS: written in the caller's transaction, sent only after it commits."""
+"""In-app notices and SMS: written in the caller's transaction, sent by the worker only after it commits."""
 from models import Notification, SmsMessage
-from services import sms
 from services.txn import on_commit
+
+
+def _send_soon():
+    import tasks  # the worker's jobs import the services; this one is looked up when needed
+
+    tasks.send_sms_soon()
 
 
 def notify(user, title, body="", link="", send_sms=True, sms_text=None):
@@ -10,7 +15,7 @@ def notify(user, title, body="", link="", send_sms=True, sms_text=None):
     if send_sms and user.mobile:
         text = sms_text or f"【职称评审】{title}" + (f"：{body}" if body else "")
         SmsMessage.create(user=user, mobile=user.mobile, body=text)
-        on_commit(sms.deliver_due)
+        on_commit(_send_soon)
     return notice
 
 

@@ -287,3 +287,20 @@ def test_mark_all_read_touches_only_my_notices(client, two_users):
     assert unread_count(mine) == 0 and unread_count(theirs) == 1
     assert "全部" in response.get_data(as_text=True) and 'class="unread"' not in response.get_data(as_text=True)
     assert client.get("/notifications", query_string={"unread": 1}).get_data(as_text=True).count("暂无消息") == 1
+
+
+def test_the_request_only_queues_the_sms_and_the_worker_sends_it(gateway, monkeypatch):
+    """A decision's SMS is not sent inside the request (a gateway may take seconds): the commit queues one
+    send_sms_soon job, and the worker running it sends the message."""
+    import tasks
+
+    user = make_applicant()
+    monkeypatch.setattr(tasks.huey, "immediate", False)
+    tasks.huey.flush()
+    with atomic():
+        notify(user, "审查通过", "请留意下一步")
+    assert RecordingGateway.sent == [] and SmsMessage.get().status == SmsStatus.PENDING
+    assert [task.name for task in tasks.huey.pending()] == ["send_sms_soon"]
+    tasks.huey.execute(tasks.huey.dequeue())
+    assert RecordingGateway.sent == [(user.mobile, "【职称评审】审查通过：请留意下一步")]
+    assert SmsMessage.get().status == SmsStatus.SENT and len(tasks.huey) == 0
