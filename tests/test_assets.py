@@ -83,3 +83,18 @@ def test_pages_name_the_versioned_assets(app, client):
     page = client.get("/login").get_data(as_text=True)
     for path in ASSETS:
         assert asset_url(app, path).replace("&", "&amp;") in page
+
+
+def test_a_signed_in_users_pages_are_not_compressed_but_the_assets_are(app, client):
+    """BREACH: a signed-in page holds the session's CSRF token next to reflected text (the list's search), so its
+    compressed size would leak the token; the same page for nobody signed in, and the CSS and JS, are compressed."""
+    from models import Role
+    from tests.chain_world import staff
+    from tests.conftest import login
+
+    assert client.get("/login", headers={"Accept-Encoding": "gzip"}).headers.get("Content-Encoding") == "gzip"
+    login(client, staff(Role.CONSTRUCTION_BUREAU))
+    page = client.get("/review/applications?q=csrf_token", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and "Content-Encoding" not in page.headers and b'name="csrf_token"' in page.data
+    for path in ASSETS:
+        assert client.get(asset_url(app, path), headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
