@@ -14,12 +14,11 @@ from models import (
     Achievement,
     AchievementKind,
     AchievementStatus,
-    Application,
     EducationRecord,
     Organisation,
     Role,
     TitleRecord,
-    applications_visible_to,
+    application_visible_to,
 )
 from services import profile, storage
 from services.pagination import paginate
@@ -184,7 +183,7 @@ def achievement_detail(achievement_id):
 @applicant_only
 def recheck(application_id):
     """申请复查 of a failed result told on a results 公示, within its period."""
-    application = applications_visible_to(current_user).where(Application.id == application_id).first()
+    application = application_visible_to(current_user, application_id)
     if application is None:
         abort(404)
     form = RecheckForm()

@@ -26,7 +26,7 @@ from models import (
     Role,
     StoredFile,
     User,
-    applications_visible_to,
+    application_visible_to,
     certificates_visible_to,
 )
 from services import certificates, exports, storage
@@ -84,7 +84,7 @@ def export():
 @bp.route("/certificates/applications/<int:application_id>/issue", methods=["POST"])
 @office_only
 def issue(application_id):
-    application = applications_visible_to(current_user).where(Application.id == application_id).first() or abort(404)
+    application = application_visible_to(current_user, application_id) or abort(404)
     try:
         certificate = issue_certificate(application, current_user, ip=request.remote_addr or "")
         flash(f"已签发{application.applicant.real_name}的电子证书，编号 {certificate.number}。", "success")

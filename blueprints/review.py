@@ -1,5 +1,5 @@
 """The review chain at the unit (职称申报资格审查, 公示, 报送), the talent centre and the bureaus (待审查, 收费设定,
-审核推荐). Every query goes through applications_visible_to; every change through workflow.py."""
+审核推荐). Every query goes through the visibility helpers of models.py; every change through workflow."""
 from datetime import date
 from urllib.parse import quote
 
@@ -22,8 +22,8 @@ from models import (
     Role,
     User,
     application_parts_visible_to,
+    application_visible_to,
     applications_held_by,
-    applications_visible_to,
     db,
 )
 from services import exports, return_parts, snapshot, steps
@@ -180,7 +180,7 @@ def queue_page(template, title):
 
 
 def visible_application(application_id):
-    application = applications_visible_to(current_user).where(Application.id == application_id).first()
+    application = application_visible_to(current_user, application_id)
     if application is None:
         abort(404)
     return application

@@ -18,6 +18,7 @@ from models import (
     Role,
     User,
     application_parts_visible_to,
+    application_visible_to,
     applications_held_by,
     applications_visible_to,
 )
@@ -194,3 +195,12 @@ def test_a_search_matching_many_people_gives_the_same_pages_checked_per_applicat
     by_ids, per_application = pages(2000), pages(0)
     assert by_ids == per_application and all(by_ids)
     assert by_ids == [page_ids(paginate(old_queue(bureau, {"q": q.upper()}), 1)) for q in queries]
+
+
+def test_one_application_is_visible_by_the_same_rule_as_the_lists(world):
+    """application_visible_to (the detail page, a decision, a certificate) answers for every viewer and every
+    application, and for an id that does not exist, exactly what the list's rule answers."""
+    every = [a.id for a in Application.select(Application.id)] + [10 ** 9]
+    for viewer, user in world.items():
+        visible = {a.id for a in old_visible(user)}
+        assert {i for i in every if application_visible_to(user, i) is not None} == visible, viewer
