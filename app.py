@@ -362,18 +362,20 @@ def _register_commands(app):
     @click.option("--output", type=click.Path(), help="Archive file, or a folder (ending in /) for a dated one; default instance/backups/.")
     def backup_cmd(output):
         """Write one consistent archive of the database and every upload, with a SHA-256 manifest; safe while serving."""
-        from services.backup import BackupError, create_backup, default_name
+        from services.backup import SIGNING_MEMBERS, BackupError, create_backup, default_name, upload_count
+        from services.certificates import key_paths
 
         _refuse_with_object_storage(app, "backup")
         target = Path(output or Path(app.instance_path) / "backups")
         if not output or output.endswith("/") or target.is_dir():
             target = target / default_name()
         try:
-            manifest = create_backup(db.obj, app.config["UPLOAD_FOLDER"], target)
+            manifest = create_backup(db.obj, app.config["UPLOAD_FOLDER"], target, key_paths(app.config))
         except BackupError as error:
             raise click.ClickException(str(error)) from error
         size = sum(member["size"] for member in manifest["members"])
-        click.echo(f"备份已写入 {target}：数据库（{manifest['database']['kind']}）和 {len(manifest['members']) - 1} 个上传文件，"
+        signing = "、证书签名密钥" if any(m["path"] in SIGNING_MEMBERS for m in manifest["members"]) else ""
+        click.echo(f"备份已写入 {target}：数据库（{manifest['database']['kind']}）{signing}和 {upload_count(manifest)} 个上传文件，"
                    f"共 {size / 1024 / 1024:.1f} MB（压缩前）。")
 
     @app.cli.command("restore")
@@ -381,15 +383,16 @@ def _register_commands(app):
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     def restore_cmd(archive, yes):
         """Replace the database and the uploads with a `flask backup` archive, once every member's SHA-256 checks."""
-        from services.backup import BackupError, restore_backup
+        from services.backup import BackupError, restore_backup, upload_count
+        from services.certificates import key_paths
 
         _refuse_with_object_storage(app, "restore")
         if not yes:
             click.confirm(f"将用 {archive} 替换当前数据库和上传文件目录 {app.config['UPLOAD_FOLDER']}（原有的保留在旁边），"
                           "请先停止服务。继续吗？", abort=True)
         try:
-            manifest = restore_backup(db.obj, app.config["UPLOAD_FOLDER"], archive)
+            manifest = restore_backup(db.obj, app.config["UPLOAD_FOLDER"], archive, key_paths(app.config))
         except BackupError as error:
             raise click.ClickException(f"已拒绝恢复，未做任何改动：{error}") from error
-        click.echo(f"已恢复 {manifest['created_at']} 的备份：{len(manifest['members']) - 1} 个上传文件，"
+        click.echo(f"已恢复 {manifest['created_at']} 的备份：{upload_count(manifest)} 个上传文件，"
                    f"数据库迁移至 {(manifest['migrations'] or ['（无）'])[-1]}；如代码更新过，请再执行 db-upgrade。")

@@ -1,4 +1,5 @@
-"""Backup and restore: one tar.gz holding the database, every upload and a manifest of their SHA-256 hashes.
+"""Backup and restore: one tar.gz holding the database, every upload, the platform's signing key and certificate
+(when made) and a manifest of their SHA-256 hashes.
 
 The database is copied first (SQLite's online backup API, or pg_dump's own snapshot) and the uploads after it: a
 row names a file only once the file's bytes are on disk, so every file the copied rows name is in the archive.
@@ -23,6 +24,8 @@ import peewee as pw
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database/app.sqlite3", "postgresql": "database/pg_dump.custom"}
 UPLOADS = "uploads"
+SIGNING = "signing"  # the certificates' signing key and its certificate: restored, the register keeps verifying
+SIGNING_MEMBERS = (f"{SIGNING}/signing-key.pem", f"{SIGNING}/signing-cert.pem")
 MIGRATION_NAMES = "SELECT name FROM migratehistory ORDER BY id"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
@@ -52,8 +55,9 @@ def database_kind(database):
     return "sqlite" if isinstance(database, pw.SqliteDatabase) else "postgresql"
 
 
-def create_backup(database, upload_root, output):
-    """Write the archive to `output` (readable by its owner only) and return its manifest."""
+def create_backup(database, upload_root, output, signing=()):
+    """Write the archive to `output` (readable by its owner only) and return its manifest; `signing` names the
+    signing key and certificate files, archived when both exist."""
     output, upload_root = Path(output).absolute(), Path(upload_root).absolute()
     if output.is_relative_to(upload_root):
         raise BackupError(f"备份文件不能放在上传文件目录 {upload_root} 之内。")
@@ -69,6 +73,8 @@ def create_backup(database, upload_root, output):
         with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw, \
                 tarfile.open(fileobj=raw, mode="w:gz") as tar:
             members = [_add(tar, DATABASE_MEMBERS[kind], dump)]
+            if signing and all(Path(path).is_file() for path in signing):
+                members += [_add(tar, name, path) for name, path in zip(SIGNING_MEMBERS, signing, strict=True)]
             for path in upload_files(upload_root):
                 try:
                     members.append(_add(tar, f"{UPLOADS}/{path.relative_to(upload_root).as_posix()}", path))
@@ -148,7 +154,7 @@ def _member_path(member):
     name = PurePosixPath(member.name)
     top = name.parts[0] if name.parts else ""
     if (not member.isreg() or name.is_absolute() or ".." in name.parts or "\\" in member.name
-            or not (member.name == MANIFEST or top in ("database", UPLOADS) and len(name.parts) > 1)):
+            or not (member.name in (MANIFEST, *SIGNING_MEMBERS) or top in ("database", UPLOADS) and len(name.parts) > 1)):
         raise BackupError(f"备份中的成员“{member.name}”不安全或不属于备份（绝对路径、含 ..、链接或未知位置）。")
     return Path(*name.parts)
 
@@ -202,8 +208,9 @@ def _read_manifest(stream, size):
     return manifest
 
 
-def restore_backup(database, upload_root, archive):
+def restore_backup(database, upload_root, archive, signing=()):
     """Replace the database and the upload folder with the archive's, once the whole archive checks; its manifest.
+    The archive's signing key and certificate, if it has them, go to the files `signing` names.
 
     What was there before is kept beside it (`….before-restore-<time>`), never deleted.
     """
@@ -223,7 +230,25 @@ def restore_backup(database, upload_root, archive):
         else:
             _restore_postgres(database, work / DATABASE_MEMBERS[kind], manifest["database"]["schema"])
         _replace_uploads(work / UPLOADS, upload_root, stamp)
+        if signing and all((work / name).is_file() for name in SIGNING_MEMBERS):
+            for name, path in zip(SIGNING_MEMBERS, signing, strict=True):
+                _replace_file(work / name, Path(path), stamp)
     return manifest
+
+
+def _replace_file(restored, path, stamp):
+    """Put one restored file in place (owner-only), the one it replaces kept beside it when it differs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file():
+        if path.read_bytes() == restored.read_bytes():
+            return
+        path.rename(path.with_name(f"{path.name}.{stamp}"))
+    os.chmod(restored, 0o600)
+    shutil.move(restored, path)
+
+
+def upload_count(manifest):
+    return sum(1 for member in manifest["members"] if member["path"].startswith(f"{UPLOADS}/"))
 
 
 def _restore_sqlite(path, restored, stamp):

@@ -271,3 +271,42 @@ def test_postgres_restore_refuses_a_database_that_is_not_empty(app, uploads, arc
     result = cli(app, "restore", "--yes", str(archive))
     assert result.exit_code == 1 and "只能恢复到空库" in result.output
     assert rows() == before and file_hashes(uploads) == files
+
+
+def test_the_signing_key_and_its_certificate_travel_with_the_backup(app, uploads, tmp_path, monkeypatch):
+    """Restored on a new server, the platform keeps signing and verifying certificates as itself: the archive holds the
+    key and the certificate (owner-only), a restore puts them back and keeps the new server's own beside them."""
+    from services.certificates import create_signing_key, key_paths
+
+    monkeypatch.setitem(app.config, "SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing-key.pem"))
+    monkeypatch.setitem(app.config, "SIGNING_CERT_FILE", str(tmp_path / "keys" / "signing-cert.pem"))
+    key, cert = key_paths(app.config)
+    key.parent.mkdir()
+    create_signing_key(key, cert, "测试职称平台")
+    platform = key.read_bytes(), cert.read_bytes()
+    made = tmp_path / "backup.tar.gz"
+    result = cli(app, "backup", "--output", str(made))
+    assert result.exit_code == 0 and "证书签名密钥" in result.output, result.output
+    listed = {m["path"]: m["sha256"] for m in manifest_of(made)["members"]}
+    assert listed["signing/signing-key.pem"] == hashlib.sha256(platform[0]).hexdigest()
+    assert listed["signing/signing-cert.pem"] == hashlib.sha256(platform[1]).hexdigest()
+
+    create_signing_key(key, cert, "新服务器", force=True)  # the new server made a key of its own
+    new_server = key.read_bytes()
+    wipe_database()
+    result = cli(app, "restore", "--yes", str(made))
+    assert result.exit_code == 0, result.output
+    assert (key.read_bytes(), cert.read_bytes()) == platform and stat.S_IMODE(key.stat().st_mode) == 0o600
+    [aside] = key.parent.glob("signing-key.pem.before-restore-*")
+    assert aside.read_bytes() == new_server
+
+
+def test_a_backup_without_a_signing_key_restores_without_touching_the_key(app, uploads, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNING_KEY_FILE", str(tmp_path / "none" / "signing-key.pem"))
+    monkeypatch.setitem(app.config, "SIGNING_CERT_FILE", str(tmp_path / "none" / "signing-cert.pem"))
+    made = tmp_path / "backup.tar.gz"
+    assert cli(app, "backup", "--output", str(made)).exit_code == 0
+    assert not any(m["path"].startswith("signing/") for m in manifest_of(made)["members"])
+    wipe_database()
+    assert cli(app, "restore", "--yes", str(made)).exit_code == 0
+    assert not (tmp_path / "none").exists()
