@@ -240,7 +240,7 @@ def test_an_application_goes_from_submission_through_every_office_to_评审通�
     expect(reasons.nth(3)).to_have_text("同意申报")
     expect(reasons.nth(6)).to_have_text("材料齐全，符合申报条件")
 
-    decision, recommendation = "确定审查通过吗？提交后不能撤回。", "将全部审查通过的申报推荐至下一级，确定吗？"
+    decision, recommendation = "确定审查通过吗？提交后不能撤回。", "将全部 1 件审查通过的申报推荐至下一级，确定吗？"
     assert dialogs == ["确定退回吗？提交后不能撤回。", "提交后将由单位审核，审核期间不能修改。确定提交吗？",
                        "确定通过吗？提交后不能撤回。", "报送后不能撤回，确定报送吗？", "报送后不能撤回，确定报送吗？",
                        decision, recommendation, decision, recommendation, "录入后按规则计算评审结果，不能修改。确定吗？"], \
