@@ -26,6 +26,7 @@ from workflow.meetings import (
     close_vote,
     create_meeting,
     enter_tally,
+    extend_agenda,
     open_vote,
     record_attendance,
     recuse,
@@ -91,6 +92,20 @@ def meeting_detail(meeting_id):
                            attendance=list(meeting.attendance.join(Expert).order_by(Expert.name)),
                            items=list(meeting.items.order_by(AgendaItem.position)),
                            locked=meeting.items.where(AgendaItem.state != VoteState.WAITING).exists())
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@office_only
+def agenda(meeting_id):
+    """补充议程: the applications that have reached 待评委会评审 since the meeting was made."""
+    meeting = own_meeting(meeting_id)
+    try:
+        added = extend_agenda(current_user, meeting, ip=_ip())
+    except WorkflowError as error:
+        flash(str(error), "warning")
+    else:
+        flash(f"已补充议程 {added} 件。", "success")
+    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])

@@ -25,7 +25,7 @@ from models import (
     db,
 )
 from services import meetings
-from tests.chain_world import compose, filed, pool_expert, staff
+from tests.chain_world import as_user, compose, filed, pool_expert, staff
 from tests.conftest import make_unit, make_user
 from tests.wizard_world import open_plan
 from workflow import WorkflowError
@@ -495,3 +495,23 @@ def test_a_recusal_names_only_an_expert_of_the_offices_pool(client, app):
                            data={"expert": foreign.id, "kind": "declared", "reason": "其他"})
     assert response.status_code == 400 and "外评委" not in response.get_data(as_text=True)
     assert not Recusal.select().exists()
+
+
+def test_an_application_arriving_after_the_meeting_was_made_is_added_to_its_agenda(client, app):
+    """补充议程: an application reaching 待评委会评审 after the meeting was made goes to the end of its agenda, once."""
+    from models import AuditLog
+    from workflow.meetings import extend_agenda
+
+    with app.test_request_context():
+        world = Meeting()
+        late = filed(world.plan, world.unit, 2, world.office.organisation, S.AT_COMMITTEE, Stage.COMMITTEE)
+    as_user(client, world.office)
+    response = client.post(f"/committee/meetings/{world.meeting.id}/agenda", follow_redirects=True)
+    assert "已补充议程 1 件" in response.get_data(as_text=True)
+    items = list(world.meeting.items.order_by(AgendaItem.position))
+    assert [(i.application_id, i.position) for i in items] == [(world.application.id, 1), (late.id, 2)]
+    assert "补充议程 1 件" in AuditLog.select().where(AuditLog.action == "meeting.extend").get().detail
+    again = client.post(f"/committee/meetings/{world.meeting.id}/agenda", follow_redirects=True)
+    assert "没有新到达的待评委会评审申报" in again.get_data(as_text=True)
+    with app.test_request_context(), pytest.raises(WorkflowError, match="只能管理本办公室"):
+        extend_agenda(staff(Role.COMMITTEE_OFFICE, committee_number=4), world.meeting)

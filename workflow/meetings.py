@@ -56,8 +56,7 @@ def create_meeting(actor, plan, held_on, place, ip=""):
     problems = meetings.composition_problems(m.role for m in members)
     if problems:
         raise WorkflowError("评委会组成不符合规定：" + "".join(problems) + "请先在“评委会组成”中调整。")
-    agenda = roster.ordered(applications_held_by(actor).where(
-        (Application.plan == plan) & (Application.status == ApplicationStatus.AT_COMMITTEE)))
+    agenda = _awaiting(actor, plan)
     if not agenda:
         raise WorkflowError(f"“{plan.title}”没有待评委会评审的申报，无需开会。")
     with atomic():
@@ -68,6 +67,32 @@ def create_meeting(actor, plan, held_on, place, ip=""):
         audit.record(actor, "meeting.create", f"meeting:{meeting.id}",
                      f"{plan.title}：{held_on} {place}，评委 {len(members)} 人，议程 {len(agenda)} 件", ip)
     return meeting
+
+
+def _awaiting(actor, plan, meeting=None):
+    """The office's applications of `plan` at 待评委会评审 (those not on `meeting`'s agenda yet), in 花名册 order. One left
+    unvoted at an earlier meeting (postponed) may go on a new meeting's agenda."""
+    query = applications_held_by(actor).where(
+        (Application.plan == plan) & (Application.status == ApplicationStatus.AT_COMMITTEE))
+    if meeting is not None:
+        query = query.where(Application.id.not_in(meeting.items.select(AgendaItem.application)))
+    return roster.ordered(query)
+
+
+def extend_agenda(actor, meeting, ip=""):
+    """补充议程: the applications that reached 待评委会评审 for the meeting's plan since its agenda was made, added after
+    the last item in 花名册 order; how many were added."""
+    _manage(meeting, actor)
+    arrived = _awaiting(actor, meeting.plan, meeting)
+    if not arrived:
+        raise WorkflowError("没有新到达的待评委会评审申报，议程无需补充。")
+    with atomic():
+        last = meeting.items.select(fn.MAX(AgendaItem.position)).scalar() or 0
+        AgendaItem.insert_many([{"meeting": meeting, "application": a, "position": last + n}
+                                for n, a in enumerate(arrived, 1)]).execute()
+        audit.record(actor, "meeting.extend", f"meeting:{meeting.id}",
+                     f"补充议程 {len(arrived)} 件：" + "、".join(a.applicant.real_name for a in arrived), ip)
+    return len(arrived)
 
 
 def _vote_started(meeting):
