@@ -24,7 +24,7 @@ ACTION_LABELS = {
     "application.decided": "评审会表决", "application.interview_schedule": "安排面试",
     "expert.save": "保存专家信息", "expert.activate": "启用专家", "expert.deactivate": "停用专家",
     "expert.import": "导入专家", "expert.account": "开通专家账号", "committee.compose": "评委会组成",
-    "meeting.create": "新建评审会议", "meeting.attendance": "登记出席情况", "meeting.recusal": "确认回避",
+    "meeting.create": "新建评审会议", "meeting.extend": "补充议程", "meeting.attendance": "登记出席情况", "meeting.recusal": "确认回避",
     "meeting.vote_open": "开始在线投票", "meeting.ballot": "专家投票", "meeting.vote_close": "结束投票并计票",
     "batch.start": "批量生成材料", "batch.done": "批量材料生成完成", "batch.fail": "批量材料生成失败",
     "application.result_publicity": "评审结果公示", "application.result_notice": "告知评审结果",
