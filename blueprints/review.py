@@ -3,7 +3,7 @@
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, OP, Expression, PostgresqlDatabase, fn
 
@@ -74,12 +74,13 @@ def queue_filters():
 def filtered_queue(user):
     """The viewer's applications (ids) with the list's filters and search applied, as the disjoint parts of
     application_parts_visible_to; no join, so that counting them is cheap."""
+    filters, search = queue_filters(), search_condition()
     parts = []
     for part in application_parts_visible_to(user):
         query = part.select(Application.id)
-        for name, value in queue_filters().items():
+        for name, value in filters.items():
             query = query.where(getattr(Application, name) == value)
-        parts.append(searched(query))
+        parts.append(query if search is None else query.where(search))
     return parts
 
 
@@ -98,19 +99,17 @@ def person_matches(q):
     return like(User.real_name, q) | like(User.id_number, q.upper())
 
 
-def searched(query):
-    """`query` narrowed to the applicants whose name or 身份证号 contains the list's search text (`q`), if any."""
+def search_condition():
+    """The condition that an application's applicant has the list's search text (`q`) in name or 身份证号, or None
+    when nothing is searched: by the people found first (one pass over the users), or, when more than SEARCH_IDS
+    match (a few digits of a 身份证号), checked per listed application, its applicant by primary key."""
     q = request.args.get("q", "").strip()
     if not q:
-        return query
-    if g.get("search_ids", (None,))[0] != (q, SEARCH_IDS):  # the people found once a request, not once a statement
-        found = [row.id for row in User.select(User.id).where(person_matches(q)).limit(SEARCH_IDS + 1)]
-        g.search_ids = ((q, SEARCH_IDS), found if len(found) <= SEARCH_IDS else None)
-    if (ids := g.search_ids[1]) is not None:
-        return query.where(Application.applicant.in_(ids))
-    # too many people match (a few digits of a 身份证号): checked per listed application, its applicant by primary key
-    person = User.select(User.id).where((User.id == Application.applicant) & person_matches(q))
-    return query.where(fn.EXISTS(person))
+        return None
+    found = [row.id for row in User.select(User.id).where(person_matches(q)).limit(SEARCH_IDS + 1)]
+    if len(found) <= SEARCH_IDS:
+        return Application.applicant.in_(found)
+    return fn.EXISTS(User.select(User.id).where((User.id == Application.applicant) & person_matches(q)))
 
 
 def queue_rows(ids):
@@ -132,8 +131,8 @@ def queue_rows(ids):
 
 
 class QueueSummary:
-    """The viewer's applications counted by (state, plan, profession, 申报类型) in one statement: the state tabs, the
-    filters' dropdowns and, unless a name is searched, the list's total all come from these few hundred groups
+    """The viewer's applications counted by (state, plan, profession, 申报类型), one statement per visible part: the
+    state tabs, the filters' dropdowns and, unless a name is searched, the list's total all come from these groups
     (they were three more passes over every visible application: 75 ms of a bureau's page at 100k)."""
 
     NAMES = ("status", "plan", "profession", "application_type")
@@ -278,10 +277,11 @@ def recommend_page():
                   "success")
         return redirect(url_for("review.recommend_page"))
     ready = here.where(Application.status == ApplicationStatus.STAGE_PASSED)
+    count, search, ids = ready.count(), search_condition(), ready.select(Application.id)
     # one page of rows with their names in one statement (the whole list, a row's names each, took 3 s at 100k)
-    page = paginate_ordered(searched(ready.select(Application.id)), request.args.get("page"),
-                            (Application.stage_since, Application.id), queue_rows)
-    return render_template("review/recommend.html", page=page, ready=ready.count(), args=request.args,
+    page = paginate_ordered(ids if search is None else ids.where(search), request.args.get("page"),
+                            (Application.stage_since, Application.id), queue_rows, total=None if search else count)
+    return render_template("review/recommend.html", page=page, ready=count, args=request.args,
                            pending=here.where(Application.status == ApplicationStatus.PENDING).count())
 
 
