@@ -224,7 +224,7 @@ def restore_backup(database, upload_root, archive, signing=()):
             raise BackupError(f"备份的数据库是 {kind}，当前配置的是 {database_kind(database)}，不能直接恢复。")
         if os.path.ismount(upload_root):  # the folder is swapped by renaming, which a mount point refuses
             raise BackupError(f"上传文件目录 {upload_root} 是挂载点，无法整体替换；请把 UPLOAD_FOLDER 设为挂载点下的子目录。")
-        stamp = f"before-restore-{datetime.now():%Y%m%d-%H%M%S}"
+        stamp = f"before-restore-{datetime.now():%Y%m%d-%H%M%S-%f}"  # two restores in one second keep both
         if kind == "sqlite":
             _restore_sqlite(database.database, work / DATABASE_MEMBERS[kind], stamp)
         else:
