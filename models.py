@@ -1115,6 +1115,57 @@ class Interview(BaseModel):
     scheduled_at = pw.DateTimeField(default=now)
 
 
+class OfficeApplication(BaseModel):
+    """One application an office (talent centre, bureau, committee office) may see, with the columns its review list
+    filters and orders by: a derived table kept by the database's triggers from `application` and `review_action`
+    (migration 020), never written here. It is applications_visible_to's rule for those offices, stored."""
+
+    organisation_id = pw.IntegerField()
+    application_id = pw.IntegerField(index=True)
+    acted = pw.BooleanField()  # a review_action row names the organisation; else it holds the application now
+    status = EnumField(ApplicationStatus)
+    plan_id = pw.IntegerField()
+    profession_id = pw.IntegerField(null=True)
+    application_type = EnumField(ApplicationType, null=True)
+    stage_since = pw.DateTimeField(null=True)
+    applicant_id = pw.IntegerField(index=True)
+
+    class Meta:
+        primary_key = pw.CompositeKey("organisation_id", "application_id")
+        indexes = ((("organisation_id", "status", "stage_since", "application_id", "plan_id", "profession_id",
+                     "application_type"), False),
+                   (("organisation_id", "stage_since", "application_id", "status", "plan_id", "profession_id",
+                     "application_type"), False))
+
+
+class OfficeCount(BaseModel):
+    """How many rows of OfficeApplication an office has per (state, plan, profession, 申报类型): the tabs, dropdowns and
+    totals of its list (profession 0 and 申报类型 "" for none). Derived and kept by triggers, as OfficeApplication."""
+
+    organisation_id = pw.IntegerField()
+    status = EnumField(ApplicationStatus)
+    plan_id = pw.IntegerField()
+    profession_id = pw.IntegerField()
+    application_type = pw.CharField(max_length=32)
+    n = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("organisation_id", "status", "plan_id", "profession_id", "application_type")
+
+
+class OfficeTotal(BaseModel):
+    """The same counted along one dimension at a time (status, plan, profession, type; the value as text, "" for
+    none): the tabs and dropdowns of an office's list in a few dozen rows. Derived and kept by triggers."""
+
+    organisation_id = pw.IntegerField()
+    dimension = pw.CharField(max_length=16)
+    value = pw.CharField(max_length=32)
+    n = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("organisation_id", "dimension", "value")
+
+
 class Certificate(BaseModel):
     """The 电子证书 of a confirmed pass; revoked (never deleted) by a 诚信档案 case."""
 
@@ -1230,7 +1281,8 @@ MODELS = [
     Achievement, AchievementFile, AchievementReview, Publicity, ResultPublicity, Application, ApplicationAchievement,
     ApplicationFile, Submission, SubmissionFile, ReviewAction, DocumentIssue, Holiday, FeeSetting, FeeNotice, DocumentBatch,
     Expert, Certificate, IntegrityCase, Objection, Recheck, Notification, SmsMessage, AuditLog, CommitteeMember, Meeting,
-    Attendance, AgendaItem, Recusal, Ballot, BallotCast, Interview,
+    Attendance, AgendaItem, Recusal, Ballot, BallotCast, Interview, OfficeApplication, OfficeCount,
+    OfficeTotal,
 ]
 
 
@@ -1303,31 +1355,39 @@ def _handled_by(organisation_id):
     return ReviewAction.select(ReviewAction.application).where(ReviewAction.organisation == organisation_id)
 
 
-def application_parts_visible_to(viewer):
-    """applications_visible_to(viewer) as disjoint queries whose union it is: for the talent centre, bureaus and
-    committee offices "held now" and "handled before, held elsewhere now", each on its own index, so that a long list
-    counts and pages each part instead of one statement over their union (issue 14); one query for anyone else."""
-    if viewer.role in (Role.ADMIN, Role.APPLICANT, Role.UNIT) or viewer.organisation_id is None:
-        return [applications_visible_to(viewer)]
-    own = viewer.organisation_id
-    handled = _handled_by(own)
-    if isinstance(db.obj, pw.PostgresqlDatabase):
-        # the ids first, then their rows by primary key: with `IN (…)` the planner walks the whole list's order
-        # index looking for the few handled ones (244 ms at 100k when none of them is in the chosen state)
-        was_handled = Application.id == pw.fn.ANY(pw.fn.ARRAY(handled))
-    else:
-        was_handled = Application.id.in_(handled)
-    held_elsewhere = (Application.stage_organisation != own) | Application.stage_organisation.is_null()
-    return [Application.select().where(Application.stage_organisation == own),
-            Application.select().where(was_handled & held_elsewhere)]
+def is_office(viewer):
+    """The talent centre, the bureaus and the committee offices: they see what they hold now or have acted on."""
+    return viewer.role not in (Role.ADMIN, Role.APPLICANT, Role.UNIT) and viewer.organisation_id is not None
+
+
+class VisibleList:
+    """applications_visible_to(viewer) as a list to filter and page without reading the wide application rows: for
+    an office its OfficeApplication rows (the same rule, kept by the database; migration 020), for anyone else the
+    applications themselves. The columns are named alike either way: `id` is the application's id, `columns` maps
+    status, plan, profession and application_type; `office` is the office's organisation id (its OfficeCount and
+    OfficeTotal counters), else None."""
+
+    NAMES = ("status", "plan", "profession", "application_type")
+
+    def __init__(self, viewer):
+        self.office = viewer.organisation_id if is_office(viewer) else None
+        if self.office is not None:
+            rows = OfficeApplication
+            self.query = rows.select().where(rows.organisation_id == self.office)
+            self.id, self.applicant, self.stage_since = rows.application_id, rows.applicant_id, rows.stage_since
+            self.columns = dict(zip(self.NAMES, (rows.status, rows.plan_id, rows.profession_id, rows.application_type),
+                                    strict=True))
+        else:
+            self.query = applications_visible_to(viewer)
+            self.id, self.applicant, self.stage_since = Application.id, Application.applicant, Application.stage_since
+            self.columns = {name: getattr(Application, name) for name in self.NAMES}
 
 
 def application_visible_to(viewer, application_id):
     """The one application `viewer` may open, or None: applications_visible_to's rule checked for one row by its
     primary key (the rule over every application took 5 ms a page at 100k: the detail page and each decision)."""
-    parts = application_parts_visible_to(viewer)
-    if len(parts) == 1:
-        return parts[0].where(Application.id == application_id).first()
+    if not is_office(viewer):
+        return applications_visible_to(viewer).where(Application.id == application_id).first()
     found = Application.get_or_none(Application.id == application_id)
     if found is None or found.stage_organisation_id == viewer.organisation_id:
         return found

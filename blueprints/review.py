@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN, OP, Expression, PostgresqlDatabase, fn
+from peewee import JOIN, OP, SQL, Expression, PostgresqlDatabase, fn
 
 from blueprints import role_required
 from forms.review import FeeForm, PublicityForm
@@ -14,6 +14,8 @@ from models import (
     ApplicationStatus,
     ApplicationType,
     FeeSetting,
+    OfficeCount,
+    OfficeTotal,
     Organisation,
     Profession,
     Publicity,
@@ -21,7 +23,7 @@ from models import (
     ReviewPlan,
     Role,
     User,
-    application_parts_visible_to,
+    VisibleList,
     application_visible_to,
     applications_held_by,
     db,
@@ -71,36 +73,40 @@ def queue_filters():
     return found
 
 
-def filtered_queue(user):
-    """The viewer's applications (ids) with the list's filters and search applied, as the disjoint parts of
-    application_parts_visible_to; no join, so that counting them is cheap."""
-    filters, search = queue_filters(), search_condition()
-    parts = []
-    for part in application_parts_visible_to(user):
-        query = part.select(Application.id)
-        for name, value in filters.items():
-            query = query.where(getattr(Application, name) == value)
-        parts.append(query if search is None else query.where(search))
-    return parts
+def filtered_queue(listing):
+    """The ids of a VisibleList with the list's filters and search applied, selecting the list's order (arrival,
+    id); no join, so that counting them is cheap."""
+    query = listing.query.select(listing.stage_since, listing.id)
+    for name, value in queue_filters().items():
+        query = query.where(listing.columns[name] == getattr(value, "value", value))
+    search = search_condition(listing.applicant)
+    return query if search is None else query.where(search)
 
 
 SEARCH_IDS = 2000  # a search matching more people than this is checked per listed application instead
 
 
+TRIGRAM = 3  # the shortest text a trigram index finds (migration 021); shorter text is looked for in every user
+
+
 def person_matches(q):
-    """Name or 身份证号 contains `q`: on PostgreSQL LIKE, not ILIKE (4× slower for Chinese text: 125 ms over 100k
-    people), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case; SQLite's LIKE is what
-    peewee's contains() gives."""
-    if not isinstance(db.obj, PostgresqlDatabase):
+    """Name or 身份证号 contains `q`. On PostgreSQL LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for
+    Chinese text), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case. On SQLite the FTS5
+    trigram table (case-blind for ASCII, as SQLite's LIKE) when `q` has 3 characters or more and no LIKE wildcard
+    (FTS5 takes no ESCAPE), else LIKE over the users."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        def like(column, text):
+            return Expression(column, OP.LIKE, column._escape_like_expr(text, "%%%s%%"))
+        return like(User.real_name, q) | like(User.id_number, q.upper())
+    if len(q) < TRIGRAM or any(c in q for c in "%_\\"):
         return User.real_name.contains(q) | User.id_number.contains(q)
+    pattern = f"%{q}%"
+    return User.id.in_(SQL("(SELECT rowid FROM person_search WHERE real_name LIKE ? "
+                           "UNION SELECT rowid FROM person_search WHERE id_number LIKE ?)", (pattern, pattern)))
 
-    def like(column, text):
-        return Expression(column, OP.LIKE, column._escape_like_expr(text, "%%%s%%"))
-    return like(User.real_name, q) | like(User.id_number, q.upper())
 
-
-def search_condition():
-    """The condition that an application's applicant has the list's search text (`q`) in name or 身份证号, or None
+def search_condition(applicant=Application.applicant):
+    """The condition that an application's applicant (the column `applicant`) has the list's search text (`q`) in name or 身份证号, or None
     when nothing is searched: by the people found first (one pass over the users), or, when more than SEARCH_IDS
     match (a few digits of a 身份证号), checked per listed application, its applicant by primary key."""
     q = request.args.get("q", "").strip()
@@ -108,8 +114,8 @@ def search_condition():
         return None
     found = [row.id for row in User.select(User.id).where(person_matches(q)).limit(SEARCH_IDS + 1)]
     if len(found) <= SEARCH_IDS:
-        return Application.applicant.in_(found)
-    return fn.EXISTS(User.select(User.id).where((User.id == Application.applicant) & person_matches(q)))
+        return applicant.in_(found)
+    return fn.EXISTS(User.select(User.id).where((User.id == applicant) & person_matches(q)))
 
 
 def queue_rows(ids):
@@ -131,48 +137,71 @@ def queue_rows(ids):
 
 
 class QueueSummary:
-    """The viewer's applications counted by (state, plan, profession, 申报类型), one statement per visible part: the
-    state tabs, the filters' dropdowns and, unless a name is searched, the list's total all come from these groups
-    (they were three more passes over every visible application: 75 ms of a bureau's page at 100k)."""
+    """The counts of a VisibleList: the state tabs, the filters' dropdowns and, unless a name is searched, the list's
+    total. For an office they are read from its counters (OfficeTotal, a few dozen rows; OfficeCount for a
+    combination of filters) instead of counting thousands of applications on every page; anyone else's list (a
+    unit's) is counted once, grouped by (state, plan, profession, 申报类型)."""
 
-    NAMES = ("status", "plan", "profession", "application_type")
+    DIMENSIONS = {"status": "status", "plan": "plan", "profession": "profession", "application_type": "type"}
 
-    def __init__(self, user):
-        columns = [getattr(Application, name) for name in self.NAMES]
-        counts = {}
-        for part in application_parts_visible_to(user):  # disjoint, each on its own index
-            # the stored values as they are: thousands of groups at 100k cost 35 ms through the models' converters
-            for *group, n in db.execute_sql(*part.select(*columns, fn.COUNT(Application.id))
-                                            .group_by(*columns).sql()).fetchall():
-                counts[tuple(group)] = counts.get(tuple(group), 0) + n
-        self.groups = [(*group, n) for group, n in counts.items()]
+    def __init__(self, listing):
+        self.listing = listing
+        self.totals = {dimension: {} for dimension in self.DIMENSIONS.values()}  # {dimension: {value as text: n}}
+        if listing.office is None:
+            columns = [listing.columns[name] for name in VisibleList.NAMES]
+            # the stored values as they are, not through the models' converters (35 ms for thousands of groups)
+            self.groups = [(*map(self.text, group), n) for *group, n in db.execute_sql(
+                *listing.query.select(*columns, fn.COUNT(Application.id)).group_by(*columns).sql()).fetchall()]
+            for *group, n in self.groups:
+                for dimension, value in zip(self.DIMENSIONS.values(), group, strict=True):
+                    self.totals[dimension][value] = self.totals[dimension].get(value, 0) + n
+        else:
+            for dimension, value, n in (OfficeTotal.select(OfficeTotal.dimension, OfficeTotal.value, OfficeTotal.n)
+                                        .where((OfficeTotal.organisation_id == listing.office) & (OfficeTotal.n > 0))
+                                        .tuples()):
+                self.totals[dimension][value] = n
+
+    @staticmethod
+    def text(value):
+        """A filter's or a column's value as the counters keep it: text, "" for none."""
+        return "" if value is None else str(getattr(value, "value", value))
 
     def total(self, filters):
         """How many applications match `filters` ({field name: value}, as queue_filters() gives)."""
-        wanted = [(self.NAMES.index(name), getattr(value, "value", value)) for name, value in filters.items()]
-        return sum(group[-1] for group in self.groups if all(group[i] == value for i, value in wanted))
+        wanted = {self.DIMENSIONS[name]: self.text(value) for name, value in filters.items()}
+        if len(wanted) <= 1 and self.listing.office is not None:
+            dimension, value = next(iter(wanted.items()), ("status", None))
+            counts = self.totals[dimension]
+            return sum(counts.values()) if value is None else counts.get(value, 0)
+        if self.listing.office is None:
+            positions = {dimension: i for i, dimension in enumerate(self.DIMENSIONS.values())}
+            return sum(group[-1] for group in self.groups
+                       if all(group[positions[dimension]] == value for dimension, value in wanted.items()))
+        query = OfficeCount.select(fn.SUM(OfficeCount.n)).where(OfficeCount.organisation_id == self.listing.office)
+        for name, value in filters.items():
+            query = query.where(getattr(OfficeCount, {"plan": "plan_id", "profession": "profession_id"}.get(name, name))
+                                == self.text(value))
+        return query.scalar() or 0
 
     def state_counts(self):
         """[(state, count)] in the states' order, the states present only (the tabs above the list)."""
-        counts = {}
-        for status, *_rest, n in self.groups:
-            counts[status] = counts.get(status, 0) + n
-        return [(status, counts[status.value]) for status in ApplicationStatus if status.value in counts]
+        counts = self.totals["status"]
+        return [(state, counts[state.value]) for state in ApplicationStatus if counts.get(state.value)]
 
     def choices(self):
         """The plans and the professions present (the filters' dropdowns)."""
-        plan_ids = {group[1] for group in self.groups}
-        profession_ids = {group[2] for group in self.groups if group[2] is not None}
-        return (ReviewPlan.select().where(ReviewPlan.id.in_(list(plan_ids))).order_by(ReviewPlan.id),
-                Profession.select().where(Profession.id.in_(list(profession_ids))).order_by(Profession.id))
+        plans = [int(value) for value, n in self.totals["plan"].items() if n]
+        professions = [int(value) for value, n in self.totals["profession"].items() if n and value]
+        return (ReviewPlan.select().where(ReviewPlan.id.in_(plans)).order_by(ReviewPlan.id),
+                Profession.select().where(Profession.id.in_(professions)).order_by(Profession.id))
 
 
 def queue_page(template, title):
-    summary = QueueSummary(current_user)
+    listing = VisibleList(current_user)
+    summary = QueueSummary(listing)
     searching = bool(request.args.get("q", "").strip())
-    page = paginate_ordered(filtered_queue(current_user), request.args.get("page"),
-                            (Application.stage_since, Application.id), queue_rows,
-                            total=None if searching else summary.total(queue_filters()))
+    page = paginate_ordered(filtered_queue(listing), request.args.get("page"), (listing.stage_since, listing.id),
+                            queue_rows, total=None if searching else summary.total(queue_filters()))
     plans, professions = summary.choices()
     return render_template(template, title=title, page=page, counts=summary.state_counts(), plans=plans,
                            professions=professions, types=ApplicationType, args=request.args)

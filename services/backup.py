@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 
 import peewee as pw
 
+from services.trigram import trigram_schema
+
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database/app.sqlite3", "postgresql": "database/pg_dump.custom"}
 UPLOADS = "uploads"
@@ -275,6 +277,12 @@ def _restore_postgres(database, dump, schema):
     tables = database.get_tables(schema=schema)
     if tables:
         raise BackupError(f"目标数据库的模式 {schema} 中已有 {len(tables)} 张表（如 {tables[0]}）；只能恢复到空库。")
+    functions = [name for (name,) in database.execute_sql(
+        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY 1", (schema,))]
+    if functions:
+        raise BackupError(f"目标数据库的模式 {schema} 中已有 {len(functions)} 个函数（如 {functions[0]}）；只能恢复到空库。")
+    trigram_schema(database)  # the search's indexes use pg_trgm, an extension of the database, not of the schema
     dsn, env = _libpq(database)
     listing = _run(["pg_restore", "--list", str(dump)], env).stdout
     # The schema exists already (checked above), so its CREATE SCHEMA entry (and COMMENT, for public) is left out.

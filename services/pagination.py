@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from functools import reduce
 from math import ceil
 
-from peewee import PostgresqlDatabase
-
 PER_PAGE = 20
 
 
@@ -46,46 +44,26 @@ def paginate(query, number, per_page=PER_PAGE):
 
 def paginate_ordered(query, number, order, rows, per_page=PER_PAGE, total=None):
     """The same for a long list newest first: `query` selects the ids with the filters (no joins, so the count is
-    cheap), or is a list of disjoint such queries whose union is the list (each then read on its own index and the
-    heads merged); `order` names the columns sorted descending (the last one unique), `rows(ids)` loads one page's
+    cheap); `order` names the columns sorted descending (the last one the ids, unique), `rows(ids)` loads one page's
     rows; `total`, when the caller has counted them already, saves the count.
 
     A page past the middle is read from the far end in the reverse order, so the last page skips as few rows as the
     first (NULLs sort at the same end either way on SQLite and PostgreSQL, so reversing is exact).
     """
-    parts = query if isinstance(query, list) else [query]
-    total = sum(part.count() for part in parts) if total is None else total
+    total = query.count() if total is None else total
     number = _clamped(number, total, per_page)
     start = (number - 1) * per_page
     size = min(per_page, total - start)
     if size <= 0:
         return Page([], number, per_page, total)
-    if start > total // 2:
-        skip = total - start - size
-        ids = _head(parts, order, False, skip, size)[::-1]
-    else:
-        ids = _head(parts, order, True, start, size)
+    descending = start <= total // 2
+    skip = start if descending else total - start - size
+    head = query.select(*order).order_by(*(column.desc() if descending else column.asc() for column in order))
+    ids = [values[-1] for values in head.limit(size).offset(skip).tuples()]
+    if not descending:
+        ids.reverse()
     found = {row.id: row for row in rows(ids)}
     return Page([found[i] for i in ids if i in found], number, per_page, total)
-
-
-def _head(parts, order, descending, skip, size):
-    """Ids `skip`..`skip + size` of the union of `parts` in `order` (descending or not), as the database orders."""
-    if len(parts) == 1:
-        query = parts[0].order_by(*(column.desc() if descending else column.asc() for column in order))
-        return [row.id for row in query.limit(size).offset(skip)]
-    null_smallest = not isinstance(parts[0].model._meta.database.obj, PostgresqlDatabase)  # SQLite's way
-
-    def key(values):  # the database's ascending order, NULL where it puts it
-        return tuple(((value is not None) if null_smallest else (value is None), 0 if value is None else value)
-                     for value in values)
-
-    heads = []
-    for part in parts:
-        query = part.select(*order).order_by(*(column.desc() if descending else column.asc() for column in order))
-        heads.extend(query.limit(skip + size).tuples())
-    heads.sort(key=key, reverse=descending)
-    return [values[-1] for values in heads[skip:skip + size]]
 
 
 def filter_list(query, args, search=(), states=None):

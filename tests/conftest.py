@@ -14,6 +14,7 @@ from app import create_app, limiter, migration_router  # noqa: E402
 from models import MODELS, Organisation, Region, Role, User, db  # noqa: E402
 from services.accounts import create_account, register_applicant  # noqa: E402
 from services.reference import seed_reference  # noqa: E402
+from tests.office_lists import office_lists_disagree  # noqa: E402
 
 PASSWORD = "Shaoxing2024"
 # Valid 身份证号 (GB 11643 check character), invented for the tests.
@@ -153,6 +154,8 @@ def fresh_data(app, reference):
     limiter.reset()
     yield
     db.connect(reuse_if_open=True)
+    wrong = office_lists_disagree()
+    assert not wrong, "评审列表的派生表与申报记录不一致（迁移 020 的触发器）：\n" + "\n".join(wrong[:10])
 
 
 @pytest.fixture

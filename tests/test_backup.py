@@ -43,8 +43,14 @@ def kept_aside(app):
 
 
 def wipe_database():
-    """Drop every table, the migration history too, as a lost disk would."""
+    """Drop every table, the migration history and the triggers' functions too, as a lost disk would."""
+    if _is_postgres():
+        schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
+        db.execute_sql(f'DROP SCHEMA "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
+        return
     db.drop_tables(MODELS)
+    for (table,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"):
+        db.execute_sql(f'DROP TABLE "{table}"')
     db.execute_sql('DROP TABLE "migratehistory"')
 
 

@@ -1,6 +1,6 @@
 """An empty database migrated to head has exactly the models' tables, columns, nullability and indexes."""
 import pytest
-from peewee import ModelIndex
+from peewee import ModelIndex, PostgresqlDatabase
 
 from models import MODELS, db
 
@@ -25,9 +25,16 @@ def _expected_indexes(model):
     return found
 
 
+# the search's trigram indexes (migration 021), which no model declares: PostgreSQL's on "user", SQLite's FTS5 table
+TRIGRAM_INDEXES = {"user_real_name_trgm", "user_id_number_trgm"}
+FTS_TABLES = {"person_search", *(f"person_search_{part}" for part in ("data", "idx", "docsize", "config"))}
+
+
 def _actual_indexes(table):
     return {(tuple(index.columns), bool(index.unique), " WHERE " in index.sql.upper())
-            for index in db.get_indexes(table) if not index.name.endswith("_pkey")}
+            for index in db.get_indexes(table)
+            if not index.name.endswith("_pkey") and not index.name.startswith("sqlite_autoindex_")  # primary keys
+            and index.name not in TRIGRAM_INDEXES}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.table_name)
@@ -45,7 +52,18 @@ def test_migrated_table_matches_its_model(app, model):
 
 def test_no_table_without_a_model(app):
     tables = set(db.get_tables()) - {"migratehistory"}
-    assert tables == {m._meta.table_name for m in MODELS}
+    assert tables == {m._meta.table_name for m in MODELS} | (set() if _postgres() else FTS_TABLES)
+
+
+def test_the_search_has_its_trigram_index(app):
+    if _postgres():
+        assert TRIGRAM_INDEXES <= {index.name for index in db.get_indexes("user")}
+    else:
+        assert FTS_TABLES <= set(db.get_tables())
+
+
+def _postgres():
+    return isinstance(db.obj, PostgresqlDatabase)
 
 
 def test_006_keeps_each_submitted_application_as_its_latest_submission(tmp_path):

@@ -17,7 +17,7 @@ from models import (
     ReviewPlan,
     Role,
     User,
-    application_parts_visible_to,
+    VisibleList,
     application_visible_to,
     applications_held_by,
     applications_visible_to,
@@ -25,7 +25,12 @@ from models import (
 from services.pagination import paginate, paginate_ordered
 from tests.chain_world import staff
 
-ORDER = (Application.stage_since, Application.id)
+
+def listed(app, user, number, args=None):
+    """Page `number` of the viewer's list with the query string `args`, as the review list reads it."""
+    listing = VisibleList(user)
+    with app.test_request_context("/review/applications", query_string=args or {}):
+        return paginate_ordered(filtered_queue(listing), number, (listing.stage_since, listing.id), queue_rows)
 
 
 # ---------------------------------------------------------------- the implementation before issue 14, as reference
@@ -125,9 +130,10 @@ def test_every_viewer_and_filter_combination_gives_the_same_pages(app, world):
     for viewer, user in world.items():
         assert {a.id for a in applications_visible_to(user)} == {a.id for a in old_visible(user)}, viewer
         assert {a.id for a in applications_held_by(user)} == {a.id for a in old_held(user)}, viewer
-        parts = [[a.id for a in part] for part in application_parts_visible_to(user)]
-        assert sorted(sum(parts, [])) == sorted(a.id for a in old_visible(user)), viewer  # disjoint, and all of it
-        summary = QueueSummary(user)
+        listing = VisibleList(user)
+        rows = [a.id for a in listing.query.select(listing.id.alias("id")).objects()]
+        assert sorted(rows) == sorted(a.id for a in old_visible(user)), viewer  # once each, and all of it
+        summary = QueueSummary(listing)
         assert summary.state_counts() == old_state_counts(user), viewer
         plans, professions = summary.choices()
         assert list(plans) == list(ReviewPlan.select().where(ReviewPlan.id.in_(old_visible(user).select(
@@ -142,7 +148,7 @@ def test_every_viewer_and_filter_combination_gives_the_same_pages(app, world):
             args = {k: v for k, v in {"state": state, "plan": plan, "profession": profession, "type": kind,
                                       "q": q}.items() if v}
             with app.test_request_context("/review/applications", query_string=args):
-                new, filters = filtered_queue(user), queue_filters()
+                filters = queue_filters()
             old = old_queue(user, args)
             total = old.count()
             if not q:  # the page takes its total from the summary's groups unless a name is searched
@@ -150,7 +156,7 @@ def test_every_viewer_and_filter_combination_gives_the_same_pages(app, world):
             last = max(1, -(-total // 20))
             for number in sorted({1, (last + 1) // 2, last} | ({2, last + 5} if not args else set())):
                 expected = paginate(old, number)
-                got = paginate_ordered(new, number, ORDER, queue_rows)
+                got = listed(app, user, number, args)
                 assert (got.total, got.number, page_ids(got)) == (expected.total, expected.number,
                                                                   page_ids(expected)), (viewer, args, number)
                 compared += 1
@@ -162,8 +168,8 @@ def test_a_page_row_carries_what_the_table_shows_in_one_statement(app, world, mo
     from models import db
 
     bureau = world["越城区 建设局"]
-    with app.test_request_context("/review/applications"):
-        ids = [a.id for a in filtered_queue(bureau)[0].order_by(Application.id).limit(20)]
+    listing = VisibleList(bureau)
+    ids = [i for (i,) in listing.query.select(listing.id).order_by(listing.id).limit(20).tuples()]
     rows = list(queue_rows(ids))
     statements = []
     original = db.obj.execute_sql
@@ -186,11 +192,7 @@ def test_a_search_matching_many_people_gives_the_same_pages_checked_per_applicat
 
     def pages(limit):
         monkeypatch.setattr(review, "SEARCH_IDS", limit)
-        found = []
-        for q in queries:
-            with app.test_request_context("/review/applications", query_string={"q": q}):
-                found.append(page_ids(paginate_ordered(filtered_queue(bureau), 1, ORDER, queue_rows)))
-        return found
+        return [page_ids(listed(app, bureau, 1, {"q": q})) for q in queries]
 
     by_ids, per_application = pages(2000), pages(0)
     assert by_ids == per_application and all(by_ids)

@@ -1,0 +1,49 @@
+"""Peewee migrations -- 021: the review lists' search by name or 身份证号 (any part of either) served by a trigram index
+instead of reading every user (issue 14): on PostgreSQL pg_trgm's GIN indexes on "user".real_name and id_number,
+which LIKE '%…%' uses as it is; on SQLite an FTS5 table with the trigram tokenizer over the same two columns, kept
+by triggers (external content: the text stays in "user" alone).
+
+A trigram index finds text of 3 characters or more; shorter text is still found by reading the users (see
+blueprints/review.person_matches).
+"""
+import peewee as pw
+from peewee_migrate import Migrator
+
+from services.trigram import trigram_schema
+
+SQLITE = [
+    "CREATE VIRTUAL TABLE person_search USING fts5(real_name, id_number, content='user', content_rowid='id', "
+    "tokenize='trigram')",
+    "INSERT INTO person_search (person_search) VALUES ('rebuild')",
+    "CREATE TRIGGER person_search_added AFTER INSERT ON user BEGIN "
+    "INSERT INTO person_search (rowid, real_name, id_number) VALUES (NEW.id, NEW.real_name, NEW.id_number); END",
+    "CREATE TRIGGER person_search_removed AFTER DELETE ON user BEGIN "
+    "INSERT INTO person_search (person_search, rowid, real_name, id_number) "
+    "VALUES ('delete', OLD.id, OLD.real_name, OLD.id_number); END",
+    "CREATE TRIGGER person_search_changed AFTER UPDATE OF real_name, id_number ON user BEGIN "
+    "INSERT INTO person_search (person_search, rowid, real_name, id_number) "
+    "VALUES ('delete', OLD.id, OLD.real_name, OLD.id_number); "
+    "INSERT INTO person_search (rowid, real_name, id_number) VALUES (NEW.id, NEW.real_name, NEW.id_number); END",
+]
+SQLITE_ROLLBACK = ["DROP TRIGGER person_search_changed", "DROP TRIGGER person_search_removed",
+                   "DROP TRIGGER person_search_added", "DROP TABLE person_search"]
+POSTGRES_INDEXES = {"user_real_name_trgm": "real_name", "user_id_number_trgm": "id_number"}
+
+
+def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    if not isinstance(database, pw.PostgresqlDatabase):
+        for statement in SQLITE:
+            migrator.sql(statement)
+        return
+    schema = trigram_schema(database)
+    for name, column in POSTGRES_INDEXES.items():
+        migrator.sql(f'CREATE INDEX {name} ON "user" USING gin ({column} "{schema}".gin_trgm_ops)')
+
+
+def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    if not isinstance(database, pw.PostgresqlDatabase):
+        for statement in SQLITE_ROLLBACK:
+            migrator.sql(statement)
+        return
+    for name in POSTGRES_INDEXES:
+        migrator.sql(f"DROP INDEX {name}")
