@@ -79,43 +79,48 @@ def filtered_queue(listing):
     query = listing.query.select(listing.stage_since, listing.id)
     for name, value in queue_filters().items():
         query = query.where(listing.columns[name] == getattr(value, "value", value))
-    search = search_condition(listing.applicant)
+    search = search_condition(listing.applicant, listing.query.select(listing.applicant))
     return query if search is None else query.where(search)
 
 
 SEARCH_IDS = 2000  # a search matching more people than this is checked per listed application instead
 
 
-TRIGRAM = 3  # the shortest text a trigram index finds (migration 021); shorter text is looked for in every user
+TRIGRAM = 3  # the shortest text a trigram index finds (migration 021)
 
 
-def person_matches(q):
+def person_matches(q, indexed=True):
     """Name or 身份证号 contains `q`. On PostgreSQL LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for
-    Chinese text), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case. On SQLite the FTS5
-    trigram table (case-blind for ASCII, as SQLite's LIKE) when `q` has 3 characters or more and no LIKE wildcard
-    (FTS5 takes no ESCAPE), else LIKE over the users."""
+    Chinese text), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case. On SQLite, when
+    `indexed`, the FTS5 trigram table (case-blind for ASCII, as SQLite's LIKE) for 3 characters or more without a LIKE
+    wildcard (FTS5 takes no ESCAPE); else SQLite's LIKE row by row."""
     if isinstance(db.obj, PostgresqlDatabase):
         def like(column, text):
             return Expression(column, OP.LIKE, column._escape_like_expr(text, "%%%s%%"))
         return like(User.real_name, q) | like(User.id_number, q.upper())
-    if len(q) < TRIGRAM or any(c in q for c in "%_\\"):
+    if not indexed or len(q) < TRIGRAM or any(c in q for c in "%_\\"):
         return User.real_name.contains(q) | User.id_number.contains(q)
     pattern = f"%{q}%"
     return User.id.in_(SQL("(SELECT rowid FROM person_search WHERE real_name LIKE ? "
                            "UNION SELECT rowid FROM person_search WHERE id_number LIKE ?)", (pattern, pattern)))
 
 
-def search_condition(applicant=Application.applicant):
-    """The condition that an application's applicant (the column `applicant`) has the list's search text (`q`) in name or 身份证号, or None
-    when nothing is searched: by the people found first (one pass over the users), or, when more than SEARCH_IDS
-    match (a few digits of a 身份证号), checked per listed application, its applicant by primary key."""
+def search_condition(applicant, among):
+    """The condition that an application's applicant (the column `applicant`) has the list's search text (`q`) in
+    name or 身份证号, or None when nothing is searched: by the people found first, through the trigram index, or, for
+    text too short for it, among the list's applicants only (`among`, a query of their ids); when more than
+    SEARCH_IDS match (a few digits of a 身份证号), checked per listed application instead, its applicant by primary
+    key."""
     q = request.args.get("q", "").strip()
     if not q:
         return None
-    found = [row.id for row in User.select(User.id).where(person_matches(q)).limit(SEARCH_IDS + 1)]
+    people = User.select(User.id).where(person_matches(q))
+    if len(q) < TRIGRAM:
+        people = people.where(User.id.in_(among))
+    found = [row.id for row in people.limit(SEARCH_IDS + 1)]
     if len(found) <= SEARCH_IDS:
         return applicant.in_(found)
-    return fn.EXISTS(User.select(User.id).where((User.id == applicant) & person_matches(q)))
+    return fn.EXISTS(User.select(User.id).where((User.id == applicant) & person_matches(q, indexed=False)))
 
 
 def queue_rows(ids):
@@ -306,7 +311,8 @@ def recommend_page():
                   "success")
         return redirect(url_for("review.recommend_page"))
     ready = here.where(Application.status == ApplicationStatus.STAGE_PASSED)
-    count, search, ids = ready.count(), search_condition(), ready.select(Application.id)
+    count, ids = ready.count(), ready.select(Application.id)
+    search = search_condition(Application.applicant, ready.select(Application.applicant))
     # one page of rows with their names in one statement (the whole list, a row's names each, took 3 s at 100k)
     page = paginate_ordered(ids if search is None else ids.where(search), request.args.get("page"),
                             (Application.stage_since, Application.id), queue_rows, total=None if search else count)
