@@ -458,6 +458,7 @@ def measure(kind, size, args, folder):
             "filter: plan": f"{queue}?state=pending&plan={plan}",
             "filter: profession + type": f"{queue}?profession={profession}&type=normal",
             "search: name": f"{queue}?q={sample['real_name']}",
+            "search: 2 characters": f"{queue}?q={sample['real_name'][:2]}",  # too short for the trigram index
             "search: 身份证号": f"{queue}?q={sample['id_number'][-8:]}",
             "last page": f"{queue}?state=pending&page=999999",
             "bureau home (counts)": "/home",
