@@ -85,17 +85,29 @@ BACKFILL = [
 ]
 
 
-def _counted(r, step):
-    """The statements adding `step` to the counters of office_application's row `r` (NEW or OLD)."""
-    return [f"INSERT INTO office_count (organisation_id, status, plan_id, profession_id, application_type, n) "
-            f"VALUES ({r}.organisation_id, {r}.status, {r}.plan_id, COALESCE({r}.profession_id, 0), "
-            f"COALESCE({r}.application_type, ''), {step}) "
-            "ON CONFLICT (organisation_id, status, plan_id, profession_id, application_type) "
-            "DO UPDATE SET n = office_count.n + excluded.n",
-            "INSERT INTO office_total (organisation_id, dimension, value, n) VALUES "
-            + ", ".join(f"({r}.organisation_id, '{name}', {value.format(r=r)}, {step})"
-                        for name, value in DIMENSIONS.items())
-            + " ON CONFLICT (organisation_id, dimension, value) DO UPDATE SET n = office_total.n + excluded.n"]
+def _upsert(table, key, rows):
+    """Add `rows` (lists of SQL values: the key's, then the step) to `table`'s counters, summed per key, keys whose
+    steps cancel left alone, in the keys' order: two transactions lock the counters they share in the same order (no
+    deadlock between opposite moves on PostgreSQL), and a move that changes the state only does not touch the plan's,
+    the profession's or the type's counter."""
+    names = [f"k{i}" for i in range(len(key))]
+    change = " UNION ALL ".join("SELECT " + ", ".join(f"{value} AS {name}" for value, name in zip(row, [*names, "step"],
+                                                                                                     strict=True))
+                                for row in rows)
+    return (f"INSERT INTO {table} ({', '.join(key)}, n) SELECT {', '.join(names)}, SUM(step) FROM ({change}) AS change "
+            f"WHERE TRUE GROUP BY {', '.join(names)} HAVING SUM(step) <> 0 ORDER BY {', '.join(names)} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET n = {table}.n + excluded.n")  # WHERE: SQLite's upsert
+
+
+def _counted(*changes):
+    """The statements adding each (r, step) of `changes` to the counters of office_application's row r (NEW, OLD)."""
+    counts = [[f"{r}.organisation_id", f"{r}.status", f"{r}.plan_id", f"COALESCE({r}.profession_id, 0)",
+               f"COALESCE({r}.application_type, '')", str(step)] for r, step in changes]
+    totals = [[f"{r}.organisation_id", f"'{name}'", value.format(r=r), str(step)]
+              for r, step in changes for name, value in DIMENSIONS.items()]
+    return [_upsert("office_count", ("organisation_id", "status", "plan_id", "profession_id", "application_type"),
+                    counts),
+            _upsert("office_total", ("organisation_id", "dimension", "value"), totals)]
 
 
 def _triggers(differs):
@@ -105,10 +117,10 @@ def _triggers(differs):
             "WHERE NEW.stage_organisation_id IS NOT NULL "  # a WHERE also spares SQLite's upsert an ambiguity
             "ON CONFLICT (organisation_id, application_id) DO NOTHING")
     return {
-        "office_application_counted": ("office_application", "INSERT", None, _counted("NEW", 1)),
-        "office_application_uncounted": ("office_application", "DELETE", None, _counted("OLD", -1)),
+        "office_application_counted": ("office_application", "INSERT", None, _counted(("NEW", 1))),
+        "office_application_uncounted": ("office_application", "DELETE", None, _counted(("OLD", -1))),
         "office_application_recounted": ("office_application", "UPDATE", " OR ".join(map(differs, COUNTED)),
-                                         _counted("OLD", -1) + _counted("NEW", 1)),
+                                         _counted(("OLD", -1), ("NEW", 1))),
         "application_held": ("application", "INSERT", "NEW.stage_organisation_id IS NOT NULL", [held]),
         "application_moved": ("application", "UPDATE", " OR ".join(map(differs, COLUMNS + ("stage_organisation_id",))), [
             "UPDATE office_application SET " + ", ".join(f"{c} = NEW.{c}" for c in COLUMNS)
