@@ -1139,8 +1139,9 @@ class OfficeApplication(BaseModel):
 
 
 class OfficeCount(BaseModel):
-    """How many rows of OfficeApplication an office has per (state, plan, profession, 申报类型): the tabs, dropdowns and
-    totals of its list (profession 0 and 申报类型 "" for none). Derived and kept by triggers, as OfficeApplication."""
+    """How many rows of OfficeApplication an office has per (state, plan, profession, 申报类型), as the sum of its rows
+    of each key (a change adds rows, +1 and -1; services/office_lists.compact() folds them): the total of its list
+    under a combination of filters (profession 0 and 申报类型 "" for none). Derived and kept by triggers."""
 
     organisation_id = pw.IntegerField()
     status = EnumField(ApplicationStatus)
@@ -1150,7 +1151,8 @@ class OfficeCount(BaseModel):
     n = pw.IntegerField()
 
     class Meta:
-        primary_key = pw.CompositeKey("organisation_id", "status", "plan_id", "profession_id", "application_type")
+        primary_key = False
+        indexes = ((("organisation_id", "status", "plan_id", "profession_id", "application_type", "n"), False),)
 
 
 class OfficeTotal(BaseModel):
@@ -1163,7 +1165,8 @@ class OfficeTotal(BaseModel):
     n = pw.IntegerField()
 
     class Meta:
-        primary_key = pw.CompositeKey("organisation_id", "dimension", "value")
+        primary_key = False
+        indexes = ((("organisation_id", "dimension", "value", "n"), False),)
 
 
 class Certificate(BaseModel):

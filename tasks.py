@@ -175,6 +175,15 @@ def send_sms_soon():
     _send_due_sms()
 
 
+@huey.periodic_task(crontab(minute="*"))
+def compact_office_counters():
+    """The offices' list counters folded, every minute (services/office_lists.py)."""
+    from services.office_lists import compact
+
+    with _context(), _database():
+        log.info("office counters: %s rows folded into %s", *compact())
+
+
 @huey.periodic_task(crontab(hour="8", minute="0"))
 def remind_fees():
     """缴费提醒 once a day at 8:00 (workflow.fees.send_fee_reminders, once per notice); `flask fee-reminders` does the same."""

@@ -161,10 +161,12 @@ class QueueSummary:
                 for dimension, value in zip(self.DIMENSIONS.values(), group, strict=True):
                     self.totals[dimension][value] = self.totals[dimension].get(value, 0) + n
         else:
-            for dimension, value, n in (OfficeTotal.select(OfficeTotal.dimension, OfficeTotal.value, OfficeTotal.n)
-                                        .where((OfficeTotal.organisation_id == listing.office) & (OfficeTotal.n > 0))
-                                        .tuples()):
-                self.totals[dimension][value] = n
+            for dimension, value, n in (OfficeTotal.select(OfficeTotal.dimension, OfficeTotal.value,
+                                                           fn.SUM(OfficeTotal.n))
+                                        .where(OfficeTotal.organisation_id == listing.office)
+                                        .group_by(OfficeTotal.dimension, OfficeTotal.value).tuples()):
+                if n:
+                    self.totals[dimension][value] = n
 
     @staticmethod
     def text(value):

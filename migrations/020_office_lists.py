@@ -6,8 +6,11 @@ there now (stage_organisation) or the organisation has acted on it (a review_act
 the application's state, plan, profession, 申报类型, stage_since and applicant, so an office's list is read, filtered and
 ordered from one index, whatever the size of the city.
 
-`office_count` counts those rows by (organisation, state, plan, profession, 申报类型): the state tabs, the filters'
-dropdowns and the list's total read a few hundred counters instead of counting thousands of rows.
+`office_count` counts those rows by (organisation, state, plan, profession, 申报类型) and `office_total` along each
+of those alone: the state tabs, the filters' dropdowns and the list's total read a few dozen counters instead of
+counting thousands of rows. A change adds rows (+1, -1) and never updates one, so that concurrent reviews of one
+office never wait for each other on its counters; services/office_lists.compact() folds each key's rows into one
+every minute.
 
 Both are derived tables, kept by triggers on `application` and `review_action` (so that no write path, bulk updates
 and imports included, can forget them) and rebuilt from those two tables here; they hold no record of their own. A
@@ -48,20 +51,23 @@ TABLES = [
     "(organisation_id, status, stage_since, application_id, plan_id, profession_id, application_type)",
     "CREATE INDEX office_application_in_order ON office_application "
     "(organisation_id, stage_since, application_id, status, plan_id, profession_id, application_type)",
+    # the counters: each change adds a row per key it moves (no row is updated, so no two transactions wait for
+    # each other or deadlock over a busy office's counters); services/office_lists.compact() folds them every minute
     """CREATE TABLE office_count (
         organisation_id INTEGER NOT NULL,
         status VARCHAR(32) NOT NULL,
         plan_id INTEGER NOT NULL,
         profession_id INTEGER NOT NULL,
         application_type VARCHAR(32) NOT NULL,
-        n INTEGER NOT NULL,
-        PRIMARY KEY (organisation_id, status, plan_id, profession_id, application_type))""",
+        n INTEGER NOT NULL)""",
+    "CREATE INDEX office_count_organisation_id_status_plan_id_profession_id_application_type_n "
+    "ON office_count (organisation_id, status, plan_id, profession_id, application_type, n)",
     """CREATE TABLE office_total (
         organisation_id INTEGER NOT NULL,
         dimension VARCHAR(16) NOT NULL,
         value VARCHAR(32) NOT NULL,
-        n INTEGER NOT NULL,
-        PRIMARY KEY (organisation_id, dimension, value))""",
+        n INTEGER NOT NULL)""",
+    "CREATE INDEX office_total_organisation_id_dimension_value_n ON office_total (organisation_id, dimension, value, n)",
 ]
 
 # an application's visible pairs: its holder's, and each organisation's that acted on it; then their counts
@@ -85,18 +91,16 @@ BACKFILL = [
 ]
 
 
-def _upsert(table, key, rows):
-    """Add `rows` (lists of SQL values: the key's, then the step) to `table`'s counters, summed per key, keys whose
-    steps cancel left alone, in the keys' order: two transactions lock the counters they share in the same order (no
-    deadlock between opposite moves on PostgreSQL), and a move that changes the state only does not touch the plan's,
-    the profession's or the type's counter."""
+def _added(table, key, rows):
+    """Add `rows` (lists of SQL values: the key's, then the step) to `table`'s counters: a row per key, the steps
+    summed, none where they cancel (a move that changes the state only adds nothing for the plan, the profession or
+    the type)."""
     names = [f"k{i}" for i in range(len(key))]
     change = " UNION ALL ".join("SELECT " + ", ".join(f"{value} AS {name}" for value, name in zip(row, [*names, "step"],
                                                                                                      strict=True))
                                 for row in rows)
     return (f"INSERT INTO {table} ({', '.join(key)}, n) SELECT {', '.join(names)}, SUM(step) FROM ({change}) AS change "
-            f"WHERE TRUE GROUP BY {', '.join(names)} HAVING SUM(step) <> 0 ORDER BY {', '.join(names)} "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET n = {table}.n + excluded.n")  # WHERE: SQLite's upsert
+            f"GROUP BY {', '.join(names)} HAVING SUM(step) <> 0")
 
 
 def _counted(*changes):
@@ -105,9 +109,9 @@ def _counted(*changes):
                f"COALESCE({r}.application_type, '')", str(step)] for r, step in changes]
     totals = [[f"{r}.organisation_id", f"'{name}'", value.format(r=r), str(step)]
               for r, step in changes for name, value in DIMENSIONS.items()]
-    return [_upsert("office_count", ("organisation_id", "status", "plan_id", "profession_id", "application_type"),
-                    counts),
-            _upsert("office_total", ("organisation_id", "dimension", "value"), totals)]
+    return [_added("office_count", ("organisation_id", "status", "plan_id", "profession_id", "application_type"),
+                   counts),
+            _added("office_total", ("organisation_id", "dimension", "value"), totals)]
 
 
 def _triggers(differs):

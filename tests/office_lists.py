@@ -35,7 +35,10 @@ def office_lists_disagree():
                                  ("type", kind)):
             totals[(org, dimension, value)] += n
     for table, wanted in (("office_count", counts), ("office_total", totals)):
-        kept = {tuple(key): n for *key, n in _rows(f"SELECT * FROM {table}") if n}
+        kept = Counter()
+        for *key, n in _rows(f"SELECT * FROM {table}"):
+            kept[tuple(key)] += n
+        kept = {key: n for key, n in kept.items() if n}
         if kept != dict(wanted):
             wrong.append(f"{table} 与申报记录不符：多出或不同 {sorted(set(kept.items()) - set(wanted.items()), key=repr)}，"
                          f"缺少或不同 {sorted(set(wanted.items()) - set(kept.items()), key=repr)}")
