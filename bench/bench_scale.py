@@ -131,6 +131,7 @@ def fill(count):
         new_session_token,
     )
     from services.accounts import create_account
+    from services.office_lists import compact
     from services.reference import seed_reference
 
     seed_reference()
@@ -189,6 +190,7 @@ def fill(count):
     _bulk(User, users)
     _bulk(Application, applications)
     _bulk(ReviewAction, actions)
+    compact()  # the offices' counters, a row per change of the bulk load, folded as the worker does every minute
     if not db.obj.__class__.__name__.startswith("Sqlite"):  # PostgreSQL: the sequences after explicit ids
         for table in ("organisation", "user", "application", "review_action"):
             db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")

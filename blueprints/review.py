@@ -148,6 +148,8 @@ class QueueSummary:
     unit's) is counted once, grouped by (state, plan, profession, 申报类型)."""
 
     DIMENSIONS = {"status": "status", "plan": "plan", "profession": "profession", "application_type": "type"}
+    COUNTED = {"status": OfficeCount.status, "plan": OfficeCount.plan_id, "profession": OfficeCount.profession_id,
+               "application_type": OfficeCount.application_type}
 
     def __init__(self, listing):
         self.listing = listing
@@ -186,8 +188,7 @@ class QueueSummary:
                        if all(group[positions[dimension]] == value for dimension, value in wanted.items()))
         query = OfficeCount.select(fn.SUM(OfficeCount.n)).where(OfficeCount.organisation_id == self.listing.office)
         for name, value in filters.items():
-            query = query.where(getattr(OfficeCount, {"plan": "plan_id", "profession": "profession_id"}.get(name, name))
-                                == self.text(value))
+            query = query.where(self.COUNTED[name] == self.text(value))
         return query.scalar() or 0
 
     def state_counts(self):
