@@ -1128,11 +1128,12 @@ class OfficeApplication(BaseModel):
     profession_id = pw.IntegerField(null=True)
     application_type = EnumField(ApplicationType, null=True)
     stage_since = pw.DateTimeField(null=True)
-    applicant_id = pw.IntegerField(index=True)
+    applicant_id = pw.IntegerField()
 
     class Meta:
         primary_key = pw.CompositeKey("organisation_id", "application_id")
-        indexes = ((("organisation_id", "status", "stage_since", "application_id", "plan_id", "profession_id",
+        indexes = ((("applicant_id", "organisation_id"), False),  # a search's people
+                   (("organisation_id", "status", "stage_since", "application_id", "plan_id", "profession_id",
                      "application_type"), False),
                    (("organisation_id", "stage_since", "application_id", "status", "plan_id", "profession_id",
                      "application_type"), False))

@@ -184,6 +184,15 @@ def compact_office_counters():
         log.info("office counters: %s rows folded into %s", *compact())
 
 
+@huey.periodic_task(crontab(minute="17"))
+def refresh_statistics():
+    """SQLite's query-planner statistics, every hour (services/office_lists.refresh_statistics)."""
+    from services import office_lists
+
+    with _context(), _database():
+        office_lists.refresh_statistics()
+
+
 @huey.periodic_task(crontab(hour="8", minute="0"))
 def remind_fees():
     """缴费提醒 once a day at 8:00 (workflow.fees.send_fee_reminders, once per notice); `flask fee-reminders` does the same."""

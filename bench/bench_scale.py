@@ -131,7 +131,7 @@ def fill(count):
         new_session_token,
     )
     from services.accounts import create_account
-    from services.office_lists import compact
+    from services.office_lists import compact, refresh_statistics
     from services.reference import seed_reference
 
     seed_reference()
@@ -195,6 +195,8 @@ def fill(count):
         for table in ("organisation", "user", "application", "review_action"):
             db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")
         db.execute_sql("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load: statistics, visibility map
+    else:
+        refresh_statistics()  # what the worker does every hour
     yuecheng = Region.get(Region.name == "越城区")
     bureau = create_account(None, username="bench_jsj", real_name="压测审查", password="Bench2026",
                             role=Role.CONSTRUCTION_BUREAU, organisation=Organisation.get_by_id(bureaus[yuecheng.id]))

@@ -45,7 +45,7 @@ TABLES = [
         applicant_id INTEGER NOT NULL,
         PRIMARY KEY (organisation_id, application_id))""",
     "CREATE INDEX office_application_application_id ON office_application (application_id)",
-    "CREATE INDEX office_application_applicant_id ON office_application (applicant_id)",
+    "CREATE INDEX office_application_applicant_id_organisation_id ON office_application (applicant_id, organisation_id)",
     # the list in its order, with or without a state, and the other filters' columns: read from the index alone
     "CREATE INDEX office_application_in_state ON office_application "
     "(organisation_id, status, stage_since, application_id, plan_id, profession_id, application_type)",

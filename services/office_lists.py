@@ -32,3 +32,11 @@ def compact():
                 db.execute_sql("DROP TABLE folded")
         after += db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     return before, after
+
+
+def refresh_statistics():
+    """SQLite's query-planner statistics (ANALYZE, sampled): without them it reads a searched list in the office's
+    order, 10,000 rows for 7 people at 100k, instead of by the people found (PostgreSQL's autovacuum keeps its own)."""
+    if not isinstance(db.obj, PostgresqlDatabase):
+        db.execute_sql("PRAGMA analysis_limit = 1000")
+        db.execute_sql("ANALYZE")

@@ -83,3 +83,4 @@ def test_concurrent_opposite_moves_in_one_office_neither_deadlock_nor_lose_a_cou
         thread.join()
     assert errors == [] and len(committed) > 50
     assert office_lists_disagree() == []
+
