@@ -87,6 +87,7 @@ SEARCH_IDS = 2000  # a search matching more people than this is checked per list
 
 
 TRIGRAM = 3  # the shortest text a trigram index finds (migration 021)
+ID_CHARACTERS = set("0123456789Xx")  # all a 身份证号 holds (validated by services/idcard when stored)
 
 
 def person_matches(q, indexed=True):
@@ -96,7 +97,10 @@ def person_matches(q, indexed=True):
     wildcard (FTS5 takes no ESCAPE); else SQLite's LIKE row by row."""
     if isinstance(db.obj, PostgresqlDatabase):
         def like(column, text):
-            return Expression(column, OP.LIKE, column._escape_like_expr(text, "%%%s%%"))
+            return Expression(column, OP.LIKE, User.real_name._escape_like_expr(text, "%%%s%%"))
+        if indexed and len(q) < TRIGRAM and not set(q) <= ID_CHARACTERS:
+            # the name with each character tripled, as migration 021 indexes it (no 身份证号 holds such a character)
+            return like(fn.regexp_replace(User.real_name, "(.)", "\\1\\1\\1", "g"), "".join(c * 3 for c in q))
         return like(User.real_name, q) | like(User.id_number, q.upper())
     if not indexed or len(q) < TRIGRAM or any(c in q for c in "%_\\"):
         return User.real_name.contains(q) | User.id_number.contains(q)
@@ -115,8 +119,8 @@ def search_condition(applicant, among):
     if not q:
         return None
     people = User.select(User.id).where(person_matches(q))
-    if len(q) < TRIGRAM:
-        people = people.where(User.id.in_(among))
+    if len(q) < TRIGRAM and (not isinstance(db.obj, PostgresqlDatabase) or set(q) <= ID_CHARACTERS):
+        people = people.where(User.id.in_(among))  # no index for it: among the list's applicants only
     found = [row.id for row in people.limit(SEARCH_IDS + 1)]
     if len(found) <= SEARCH_IDS:
         return applicant.in_(found)

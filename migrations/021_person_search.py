@@ -3,8 +3,8 @@ instead of reading every user (issue 14): on PostgreSQL pg_trgm's GIN indexes on
 which LIKE '%…%' uses as it is; on SQLite an FTS5 table with the trigram tokenizer over the same two columns, kept
 by triggers (external content: the text stays in "user" alone).
 
-A trigram index finds text of 3 characters or more; shorter text is still found by reading the users (see
-blueprints/review.person_matches).
+A trigram index finds text of 3 characters or more. On PostgreSQL a third index finds a name by one or two characters
+(below); on SQLite such short text is looked for among the list's applicants (blueprints/review.search_condition).
 """
 import peewee as pw
 from peewee_migrate import Migrator
@@ -27,7 +27,12 @@ SQLITE = [
 ]
 SQLITE_ROLLBACK = ["DROP TRIGGER person_search_changed", "DROP TRIGGER person_search_removed",
                    "DROP TRIGGER person_search_added", "DROP TABLE person_search"]
-POSTGRES_INDEXES = {"user_real_name_trgm": "real_name", "user_id_number_trgm": "id_number"}
+# PostgreSQL also finds a name by one or two characters: each character tripled ("李伟伟" → "李李李伟伟伟伟伟伟"), the
+# tripled name contains "aaabbb" exactly when the name contains "ab" (and "aaa" when it contains "a"): 3 characters
+# and more, which a trigram index serves
+TRIPLED_NAME = r"regexp_replace(real_name, '(.)', '\1\1\1', 'g')"
+POSTGRES_INDEXES = {"user_real_name_trgm": "real_name", "user_id_number_trgm": "id_number",
+                    "user_real_name_tripled_trgm": f"({TRIPLED_NAME})"}
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):

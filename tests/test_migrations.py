@@ -26,7 +26,7 @@ def _expected_indexes(model):
 
 
 # the search's trigram indexes (migration 021), which no model declares: PostgreSQL's on "user", SQLite's FTS5 table
-TRIGRAM_INDEXES = {"user_real_name_trgm", "user_id_number_trgm"}
+TRIGRAM_INDEXES = {"user_real_name_trgm", "user_id_number_trgm", "user_real_name_tripled_trgm"}
 FTS_TABLES = {"person_search", *(f"person_search_{part}" for part in ("data", "idx", "docsize", "config"))}
 
 
