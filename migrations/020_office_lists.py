@@ -12,7 +12,7 @@ counting thousands of rows. A change adds rows (+1, -1) and never updates one, s
 office never wait for each other on its counters; services/office_lists.compact() folds each key's rows into one
 every minute.
 
-Both are derived tables, kept by triggers on `application` and `review_action` (so that no write path, bulk updates
+The three are derived tables, kept by triggers on `application` and `review_action` (so that no write path, bulk updates
 and imports included, can forget them) and rebuilt from those two tables here; they hold no record of their own. A
 row of office_application goes away when the application leaves an office that never acted on it, as the rule says.
 """

@@ -279,6 +279,18 @@ def test_postgres_restore_refuses_a_database_that_is_not_empty(app, uploads, arc
     assert rows() == before and file_hashes(uploads) == files
 
 
+@pytest.mark.skipif("not _is_postgres()", reason="a SQLite restore replaces the file (keeping the old one beside it)")
+def test_postgres_restore_refuses_a_schema_whose_tables_are_gone_but_its_functions_stay(app, uploads, archive):
+    """Tables dropped by hand leave the triggers' functions (migration 020) behind: the restore names them instead of
+    failing half-way in pg_restore ("function … already exists")."""
+    db.drop_tables(MODELS)
+    db.execute_sql('DROP TABLE "migratehistory"')
+    result = cli(app, "restore", "--yes", str(archive))
+    assert result.exit_code == 1 and "个函数" in result.output and "只能恢复到空库" in result.output, result.output
+    wipe_database()
+    assert cli(app, "restore", "--yes", str(archive)).exit_code == 0
+
+
 def test_the_signing_key_and_its_certificate_travel_with_the_backup(app, uploads, tmp_path, monkeypatch):
     """Restored on a new server, the platform keeps signing and verifying certificates as itself: the archive holds the
     key and the certificate (owner-only), a restore puts them back and keeps the new server's own beside them."""
