@@ -49,7 +49,8 @@ db: $(VENV)/.installed instance/secret_key instance/signing-key.pem
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-reference
 	SECRET_KEY_FILE=instance/secret_key $(FLASK) seed-demo --if-empty
 
-# The huey worker (batches of documents, the SMS outbox every minute) runs beside gunicorn; Ctrl-C stops both.
+# The huey worker (batches of documents; every minute the SMS outbox and the offices' list counters) runs beside
+# gunicorn; Ctrl-C stops both.
 run: db fonts node_modules/.package-lock.json
 	export SECRET_KEY_FILE=instance/secret_key; \
 	$(BIN)/huey_consumer tasks.huey --workers 2 --worker-type thread --logfile instance/huey.log & worker=$$!; \

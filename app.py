@@ -350,6 +350,15 @@ def _register_commands(app):
         click.echo(f"已处理 {deliver_due()} 条短信。")
 
 
+    @app.cli.command("office-counters")
+    def office_counters():
+        """Fold the offices' list counters and refresh SQLite's statistics (what the worker does every minute / hour)."""
+        from services.office_lists import compact, refresh_statistics
+
+        before, after = compact()
+        refresh_statistics()
+        click.echo(f"审查列表计数：{before} 行合并为 {after} 行。")
+
     @app.cli.command("fee-reminders")
     def fee_reminders():
         """缴费提醒: the SMS of pending fee notices whose reminder day has come (once each; becomes a periodic task)."""

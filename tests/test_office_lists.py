@@ -46,6 +46,7 @@ def test_folding_the_counters_keeps_every_sum_and_leaves_one_row_a_key(app):
     assert not OfficeCount.select().where(OfficeCount.n == 0).exists()  # a key whose moves cancel is gone
     assert summary(bureau) == before and office_lists_disagree() == []
     assert compact() == (rows_after, rows_after)  # nothing left to fold
+    assert app.test_cli_runner().invoke(args=["office-counters"]).output == f"审查列表计数：{rows_after} 行合并为 {rows_after} 行。\n"
 
 
 def test_concurrent_opposite_moves_in_one_office_neither_deadlock_nor_lose_a_count(app):
