@@ -90,19 +90,28 @@ TRIGRAM = 3  # the shortest text a trigram index finds (migration 021)
 ID_CHARACTERS = set("0123456789Xx")  # all a 身份证号 holds (validated by services/idcard when stored)
 
 
-def person_matches(q, indexed=True):
-    """Name or 身份证号 contains `q`. On PostgreSQL LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for
-    Chinese text), so `q` is upper-cased for the 身份证号, whose check letter is stored upper-case. On SQLite, when
-    `indexed`, the FTS5 trigram table (case-blind for ASCII, as SQLite's LIKE) for 3 characters or more without a LIKE
-    wildcard (FTS5 takes no ESCAPE); else SQLite's LIKE row by row."""
+def indexed(q):
+    """Whether an index of migration 021 finds `q`: a trigram index text of 3 characters or more (on SQLite without a
+    LIKE wildcard: FTS5 takes no ESCAPE); on PostgreSQL also one or two characters of a name, through the tripled
+    name (text with a character no 身份证号 holds, so that names alone need looking at)."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        return len(q) >= TRIGRAM or not set(q) <= ID_CHARACTERS
+    return len(q) >= TRIGRAM and not any(c in q for c in "%_\\")
+
+
+def person_matches(q, use_index=True):
+    """Name or 身份证号 contains `q`, through the index that finds it when `use_index` (see indexed()). On PostgreSQL
+    LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for Chinese text), so `q` is upper-cased for the
+    身份证号, whose check letter is stored upper-case; on SQLite the FTS5 trigram table (case-blind for ASCII, as
+    SQLite's LIKE), or else LIKE row by row."""
+    use_index = use_index and indexed(q)
     if isinstance(db.obj, PostgresqlDatabase):
         def like(column, text):
             return Expression(column, OP.LIKE, User.real_name._escape_like_expr(text, "%%%s%%"))
-        if indexed and len(q) < TRIGRAM and not set(q) <= ID_CHARACTERS:
-            # the name with each character tripled, as migration 021 indexes it (no 身份证号 holds such a character)
+        if use_index and len(q) < TRIGRAM:  # the name with each character tripled, as migration 021 indexes it
             return like(fn.regexp_replace(User.real_name, "(.)", "\\1\\1\\1", "g"), "".join(c * 3 for c in q))
         return like(User.real_name, q) | like(User.id_number, q.upper())
-    if not indexed or len(q) < TRIGRAM or any(c in q for c in "%_\\"):
+    if not use_index:
         return User.real_name.contains(q) | User.id_number.contains(q)
     pattern = f"%{q}%"
     return User.id.in_(SQL("(SELECT rowid FROM person_search WHERE real_name LIKE ? "
@@ -111,20 +120,19 @@ def person_matches(q, indexed=True):
 
 def search_condition(applicant, among):
     """The condition that an application's applicant (the column `applicant`) has the list's search text (`q`) in
-    name or 身份证号, or None when nothing is searched: by the people found first, through the trigram index, or, for
-    text too short for it, among the list's applicants only (`among`, a query of their ids); when more than
-    SEARCH_IDS match (a few digits of a 身份证号), checked per listed application instead, its applicant by primary
-    key."""
+    name or 身份证号, or None when nothing is searched: by the people found first, through an index, or, for text no
+    index finds, among the list's applicants only (`among`, a query of their ids); when more than SEARCH_IDS match (a
+    few digits of a 身份证号), checked per listed application instead, its applicant by primary key."""
     q = request.args.get("q", "").strip()
     if not q:
         return None
     people = User.select(User.id).where(person_matches(q))
-    if len(q) < TRIGRAM and (not isinstance(db.obj, PostgresqlDatabase) or set(q) <= ID_CHARACTERS):
+    if not indexed(q):
         people = people.where(User.id.in_(among))  # no index for it: among the list's applicants only
     found = [row.id for row in people.limit(SEARCH_IDS + 1)]
     if len(found) <= SEARCH_IDS:
         return applicant.in_(found)
-    return fn.EXISTS(User.select(User.id).where((User.id == applicant) & person_matches(q, indexed=False)))
+    return fn.EXISTS(User.select(User.id).where((User.id == applicant) & person_matches(q, use_index=False)))
 
 
 def queue_rows(ids):

@@ -209,3 +209,14 @@ def test_one_application_is_visible_by_the_same_rule_as_the_lists(world):
     for viewer, user in world.items():
         visible = {a.id for a in old_visible(user)}
         assert {i for i in every if application_visible_to(user, i) is not None} == visible, viewer
+
+
+def test_which_search_text_an_index_finds(app):
+    """The boundary of migration 021's indexes: 3 characters and more (without a LIKE wildcard on SQLite, whose FTS5
+    takes no ESCAPE); on PostgreSQL also 1 or 2 characters holding one no 身份证号 holds (the tripled name)."""
+    from blueprints.review import indexed
+    from tests.conftest import _is_postgres
+
+    assert indexed("张三丰") and indexed("330") and not indexed("33") and not indexed("3X")
+    assert indexed("张三") == indexed("张") == _is_postgres()
+    assert indexed("张%丰") == _is_postgres()
