@@ -86,33 +86,37 @@ def filtered_queue(listing):
 SEARCH_IDS = 2000  # a search matching more people than this is checked per listed application instead
 
 
-TRIGRAM = 3  # the shortest text a trigram index finds (migration 021)
+TRIGRAM = 3  # the shortest text a trigram index finds (migrations 021 and 022)
 ID_CHARACTERS = set("0123456789Xx")  # all a 身份证号 holds (validated by services/idcard when stored)
 
 
 def indexed(q):
-    """Whether an index of migration 021 finds `q`: a trigram index text of 3 characters or more (on SQLite without a
-    LIKE wildcard: FTS5 takes no ESCAPE); on PostgreSQL also one or two characters of a name, through the tripled
-    name (text with a character no 身份证号 holds, so that names alone need looking at)."""
-    if isinstance(db.obj, PostgresqlDatabase):
-        return len(q) >= TRIGRAM or not set(q) <= ID_CHARACTERS
-    return len(q) >= TRIGRAM and not any(c in q for c in "%_\\")
+    """Whether an index finds `q`: a trigram index text of 3 characters or more; one or two characters of a name the
+    tripled name's index (migrations 021 on PostgreSQL, 022 on SQLite), for text with a character no 身份证号 holds,
+    so that names alone need looking at. On SQLite not text with a LIKE wildcard: FTS5 takes no ESCAPE."""
+    if not isinstance(db.obj, PostgresqlDatabase) and any(c in q for c in "%_\\"):
+        return False
+    return len(q) >= TRIGRAM or not set(q) <= ID_CHARACTERS
 
 
 def person_matches(q, use_index=True):
-    """Name or 身份证号 contains `q`, through the index that finds it when `use_index` (see indexed()). On PostgreSQL
-    LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for Chinese text), so `q` is upper-cased for the
-    身份证号, whose check letter is stored upper-case; on SQLite the FTS5 trigram table (case-blind for ASCII, as
-    SQLite's LIKE), or else LIKE row by row."""
+    """Name or 身份证号 contains `q`, through the index that finds it when `use_index` (see indexed()); text shorter
+    than a trigram through the name with each character tripled, which contains "aaabbb" exactly when the name
+    contains "ab". On PostgreSQL LIKE, which pg_trgm's indexes serve, not ILIKE (4× slower for Chinese text), so `q`
+    is upper-cased for the 身份证号, whose check letter is stored upper-case; on SQLite the FTS5 trigram tables
+    (case-blind for ASCII, as SQLite's LIKE), or else LIKE row by row."""
     use_index = use_index and indexed(q)
+    tripled = "".join(c * 3 for c in q)
     if isinstance(db.obj, PostgresqlDatabase):
         def like(column, text):
             return Expression(column, OP.LIKE, User.real_name._escape_like_expr(text, "%%%s%%"))
-        if use_index and len(q) < TRIGRAM:  # the name with each character tripled, as migration 021 indexes it
-            return like(fn.regexp_replace(User.real_name, "(.)", "\\1\\1\\1", "g"), "".join(c * 3 for c in q))
+        if use_index and len(q) < TRIGRAM:  # as migration 021 indexes it
+            return like(fn.regexp_replace(User.real_name, "(.)", "\\1\\1\\1", "g"), tripled)
         return like(User.real_name, q) | like(User.id_number, q.upper())
     if not use_index:
         return User.real_name.contains(q) | User.id_number.contains(q)
+    if len(q) < TRIGRAM:  # migration 022's table
+        return User.id.in_(SQL("(SELECT rowid FROM person_name_tripled WHERE name LIKE ?)", (f"%{tripled}%",)))
     pattern = f"%{q}%"
     return User.id.in_(SQL("(SELECT rowid FROM person_search WHERE real_name LIKE ? "
                            "UNION SELECT rowid FROM person_search WHERE id_number LIKE ?)", (pattern, pattern)))

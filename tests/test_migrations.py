@@ -25,9 +25,11 @@ def _expected_indexes(model):
     return found
 
 
-# the search's trigram indexes (migration 021), which no model declares: PostgreSQL's on "user", SQLite's FTS5 table
+# the search's trigram indexes (migrations 021 and 022), which no model declares: PostgreSQL's on "user", SQLite's
+# FTS5 tables
 TRIGRAM_INDEXES = {"user_real_name_trgm", "user_id_number_trgm", "user_real_name_tripled_trgm"}
-FTS_TABLES = {"person_search", *(f"person_search_{part}" for part in ("data", "idx", "docsize", "config"))}
+FTS_TABLES = {table + part for table in ("person_search", "person_name_tripled")
+              for part in ("", "_data", "_idx", "_docsize", "_config")} | {"person_name_tripled_content"}
 
 
 def _actual_indexes(table):
