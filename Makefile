@@ -55,7 +55,7 @@ run: db fonts node_modules/.package-lock.json
 	export SECRET_KEY_FILE=instance/secret_key; \
 	$(BIN)/huey_consumer tasks.huey --workers 2 --worker-type thread --logfile instance/huey.log & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) wsgi:app  # processes and the like: gunicorn.conf.py
 
 # -rfEs lists failures, errors and skips, so a machine without Chromium says the browser tests were skipped.
 test: $(VENV)/.installed-dev node_modules/.package-lock.json

@@ -9,7 +9,7 @@ applications in every state with their ReviewAction history), then prints:
 
 - in process (Flask's test client), the median ms of interleaved rounds of the 越城区 construction bureau's queue,
   its filters, search and last page, and the home pages (their counts);
-- through gunicorn with the settings of `make run` (2 workers × 4 threads), 16 clients on keep-alive connections:
+- through gunicorn with the settings of `make run` (gunicorn.conf.py), 16 clients (keep-alive where gunicorn keeps it):
   requests/s of the queue and of a minimal Flask + peewee + Jinja page rendering a 50-row table from the same
   database, served the same way, and their ratio;
 - writes at 16 clients through gunicorn: review decisions (审查通过) and wizard saves (step 3 保存草稿), with errors
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-of-at-least-32-bytes")
 
 CLIENTS = 16
-GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads", "4"]  # as `make run`
+GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")]  # as `make run`
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文斌宇浩凯鹏飞俊峰琳晨"
 

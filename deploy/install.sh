@@ -65,7 +65,7 @@ cat <<EOF
 安装完成（$(cat REVISION 2>/dev/null || echo '版本未知')）。接下来：
   set -a; . $env_file; set +a
   .venv/bin/flask --app app create-admin                       # 管理员账号
-  .venv/bin/gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 wsgi:app
+  .venv/bin/gunicorn --bind 0.0.0.0:8000 wsgi:app                # 进程数等设置见 gunicorn.conf.py
   .venv/bin/huey_consumer tasks.huey --workers 2 --worker-type thread
 或按 README“正式部署”写 systemd 服务单元（EnvironmentFile=$PWD/$env_file）。
 EOF

@@ -92,7 +92,8 @@ def _free_port():
 
 @pytest.fixture(scope="module")
 def server(app, tmp_path_factory):
-    """gunicorn with `make run`'s settings (2 workers × 4 threads) on the test database; its base URL."""
+    """gunicorn on the test database, 2 processes × 4 threads: requests racing both between processes and within
+    one (harsher than `make run`'s one thread per process, gunicorn.conf.py); its base URL."""
     folder, port = tmp_path_factory.mktemp("gunicorn"), _free_port()
     env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "concurrency-" + "k" * 40,
            "UPLOAD_FOLDER": str(folder / "uploads"), "SMS_LOG": str(folder / "sms.log")}
