@@ -1,9 +1,10 @@
 """One blueprint per audience."""
 import json
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.local import LocalProxy
 
 
 def register_blueprints(app):
@@ -59,7 +60,9 @@ def register_blueprints(app):
     def _navigation():
         if not current_user.is_authenticated:
             return {"menu": [], "unread": 0}
-        return {"menu": menu_for(current_user), "unread": unread_count(current_user)}
+        # counted when a page shows it: a fragment swapped in by htmx (a 保存草稿's message) does not
+        user = current_user._get_current_object()
+        return {"menu": menu_for(user), "unread": LocalProxy(cache(lambda: unread_count(user)))}
 
 
 def role_required(*roles):

@@ -67,6 +67,21 @@ def _render(step, application, **context):
     return page
 
 
+def _saved(message):
+    """保存草稿 through htmx with no file chosen and nothing refused: the message alone, swapped in out of band, and
+    nothing else redrawn. The form stays as the applicant left it: what they typed, where they were in it, what had
+    focus. The step is not rendered again for it (9 KB, most of a save's time: 16 applicants saving at once waited
+    for each other's forms being drawn)."""
+    flash(message, "success")
+    return make_response(render_template("_flash.html", oob=True), reswap="none")
+
+
+def _quiet_save():
+    """Whether a save may answer with _saved(): through htmx (without it the page is the answer) and no file chosen
+    (a stored file is listed on the redrawn step)."""
+    return bool(htmx) and not any(upload.filename for _name, upload in request.files.items(multi=True))
+
+
 def _go(application, number):
     return redirect(url_for("wizard.step", application_id=application.id, number=number))
 
@@ -280,6 +295,8 @@ def info_step(application, current):
             save_draft(application, current_user, audit_as="application.info", ip=request.remote_addr or "",
                        application_type=ApplicationType.SELF_EVALUATION)
             form.application_type.data = ApplicationType.SELF_EVALUATION.value
+        elif "save" in request.form and _quiet_save():
+            return _saved("已保存草稿。")
         elif "save" in request.form or not uploaded:
             flash("已保存草稿。" if uploaded else "部分附件未能上传，请看各项提示。", "success" if uploaded else "warning")
         else:
@@ -356,6 +373,8 @@ def achievements_step(application, current):
             save_draft(application, current_user, reached=5)
             return _go(application, 5)
         if not problems:
+            if _quiet_save():
+                return _saved("已保存。")
             flash("已保存。", "success")
     elif application.achievement_links.exists():
         problems = current.problems(application)  # e.g. a picked achievement was returned since
@@ -383,6 +402,8 @@ def attachments_step(application, current):
                    education_hours=json.dumps(entered))
         uploaded = _files(application, "file_", [f"file_{item.key}" for item in form.items], form)
         if "save" in request.form:
+            if not form.errors and _quiet_save():
+                return _saved("已保存。")
             if uploaded and not form.errors:
                 flash("已保存。", "success")
         else:

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from models import ApplicationFile, AuditLog, Role
+from models import Application, ApplicationFile, AuditLog, Role
 from tests.chain_world import as_user, staff
 from tests.conftest import make_unit, make_user
 from tests.test_profile import profile_form
@@ -119,3 +119,19 @@ def test_every_action_the_code_records_has_a_chinese_label():
                 for name in re.findall(r'audit\.record\([^"\n]*"([a-z_.]+)"', path.read_text())}
     assert recorded, "the pattern finds the calls"
     assert recorded - set(ACTION_LABELS) == set()
+
+
+def test_a_draft_save_names_exactly_the_columns_it_changed(app, client):
+    """A column naming another record (unit, profession, committee) is compared by the id it holds: saved unchanged
+    it is not named, changed it is."""
+    user = applicant_ready()
+    application = fill_to_preview(client, user, open_plan())
+
+    def saved(**overrides):
+        assert fill_info(client, application, **overrides).status_code == 302
+        return AuditLog.select().where(AuditLog.action == "application.info").order_by(AuditLog.id.desc()).first()
+
+    assert saved(statement="新的述职。").detail == "修改：本人述职"
+    other = [link.profession_id for link in application.plan.profession_links][1]
+    assert saved(statement="新的述职。", profession=other).detail == "修改：从事专业"
+    assert Application.get_by_id(application.id).profession_id == other

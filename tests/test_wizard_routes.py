@@ -37,6 +37,7 @@ from tests.wizard_world import (
     attach_all,
     fill_info,
     fill_to_preview,
+    info_data,
     open_plan,
     passed_achievement,
     pick,
@@ -286,6 +287,57 @@ def test_the_statement_has_at_most_1000_characters_not_counting_whitespace(clien
         assert redirected_to(response, 4, application)
     else:
         assert field_errors(parse(response), "statement") == ["本人述职 1001 字，超过 1000 字的上限（空白不计）。"]
+
+
+HTMX = {"HX-Request": "true", "HX-Target": "wizard"}  # what htmx sends with the wizard's forms
+
+
+def save_info(client, application, headers=None, **overrides):
+    committee = Committee.get(Committee.number == 3)
+    return client.post(step_url(application, 3), data=info_data(application.plan, committee.id, save="1", **overrides),
+                       content_type="multipart/form-data", headers=headers or {})
+
+
+def test_a_draft_saved_through_htmx_answers_with_its_message_alone(client, application):
+    """保存草稿 with no file chosen: the message, out of band, and htmx told to swap nothing else, so the form stays as
+    the applicant left it; the draft is saved all the same."""
+    at_step(client, application, 3)
+    response = save_info(client, application, headers=HTMX, statement="草稿，尚未写完")
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    flash = parse(response).find("div", id="flash")
+    assert flash.attrs["hx-swap-oob"] == "true" and flash.text().strip() == "已保存草稿。"
+    assert "<form" not in response.get_data(as_text=True)
+    assert fresh(application).statement == "草稿，尚未写完" and fresh(application).step_reached == 3
+
+
+def test_a_draft_saved_with_a_file_or_without_htmx_gets_the_step_again(client, application):
+    """A stored file is listed on the redrawn step; a browser without JavaScript gets the whole page."""
+    at_step(client, application, 3)
+    evidence = {"transfer_from": "工程系列", f"evidence_{next(iter(steps.EVIDENCE))}": pdf("原证书.pdf")}
+    with_file = save_info(client, application, headers=HTMX, **evidence)
+    assert "HX-Reswap" not in with_file.headers
+    assert "第 3 步：填写申报信息" in with_file.get_data(as_text=True) and "原证书.pdf" in with_file.get_data(as_text=True)
+    without_js = save_info(client, application, statement="无脚本保存")
+    assert "<html" in without_js.get_data(as_text=True) and "已保存草稿。" in without_js.get_data(as_text=True)
+    assert fresh(application).statement == "无脚本保存"
+
+
+def test_saving_step_4_or_5_through_htmx_answers_with_the_message_unless_something_is_refused(client, application):
+    at_step(client, application, 4)
+    achievement = passed_achievement(application.applicant)
+    response = client.post(step_url(application, 4), data={"achievement": [str(achievement.id)], "save": "1"},
+                           content_type="multipart/form-data", headers=HTMX)
+    assert response.headers["HX-Reswap"] == "none" and "已保存。" in response.get_data(as_text=True)
+    assert [link.achievement_id for link in fresh(application).achievement_links] == [achievement.id]
+    pick(client, application, achievement)
+    first, second = application.plan.years_checked
+    response = client.post(step_url(application, 5), data={f"hours_{first}": "90", f"hours_{second}": "九十",
+                                                            "save": "1"}, content_type="multipart/form-data", headers=HTMX)
+    assert "HX-Reswap" not in response.headers and field_errors(parse(response), f"hours_{second}")
+    response = client.post(step_url(application, 5), data={f"hours_{first}": "90", f"hours_{second}": "120",
+                                                            "save": "1"}, content_type="multipart/form-data", headers=HTMX)
+    assert response.headers["HX-Reswap"] == "none" and "已保存。" in response.get_data(as_text=True)
+    assert steps.loads(fresh(application).education_hours) == {str(first): 90, str(second): 120}
 
 
 def self_evaluation(claims):

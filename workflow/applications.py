@@ -3,7 +3,7 @@ import json
 import secrets
 from datetime import timedelta
 
-from peewee import fn
+from peewee import ForeignKeyField, Model, fn
 
 from models import (
     EDITABLE_STATUSES,
@@ -70,7 +70,8 @@ def save_draft(application, actor, reached=None, audit_as=None, ip="", **fields)
     page left open in another tab cannot undo a 提交. With `audit_as` the columns that changed are audited.
     """
     _editable(application, actor)
-    changed = [name for name, value in fields.items() if getattr(application, name) != value]
+    changed = [name for name, value in fields.items()
+               if _column(application, name) != (value.id if isinstance(value, Model) else value)]
     changes = {**fields, "updated_at": now()}
     if reached:
         changes["step_reached"] = max(application.step_reached, reached)
@@ -85,6 +86,12 @@ def save_draft(application, actor, reached=None, audit_as=None, ip="", **fields)
                          "修改：" + "、".join(DRAFT_LABELS.get(name, name) for name in changed), ip)
     for name, value in changes.items():
         setattr(application, name, value)
+
+
+def _column(application, name):
+    """What the draft's column `name` holds: a foreign key's id (the attribute would fetch the record it names)."""
+    field = Application._meta.fields[name]
+    return getattr(application, field.object_id_name if isinstance(field, ForeignKeyField) else name)
 
 
 def _file_label(application, key):

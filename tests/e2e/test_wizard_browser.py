@@ -179,6 +179,11 @@ def test_applicant_fills_the_whole_wizard_signs_on_the_phone_and_submits(page, p
     expect(counter).to_have_text("已输入 0 / 1000 字")
     statement.press_sequentially("负责 住宅工程\n施工技术管理")
     expect(counter).to_have_text("已输入 12 / 1000 字")
+    statement.evaluate("element => element.dataset.mark = 'typed here'")
+    page.get_by_role("button", name="保存草稿").click()  # the message alone; the form is not drawn again
+    expect(page.locator("#flash")).to_have_text("已保存草稿。")
+    expect(statement).to_have_attribute("data-mark", "typed here")
+    expect(statement).to_have_value("负责 住宅工程\n施工技术管理")
     next_step(page)
     expect_step(page, 4, "选择相关业绩")
 
