@@ -333,6 +333,7 @@ class FormValues(HTMLParser):
     def __init__(self, action):
         super().__init__()
         self.action, self.inside, self.values, self.select, self.textarea = action, False, [], None, None
+        self.files = []  # the names of its file inputs
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -340,7 +341,9 @@ class FormValues(HTMLParser):
             self.inside = not self.values and (attrs.get("action") or self.action).endswith(self.action)
         if not self.inside:
             return
-        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("file", "submit", "button"):
+        if tag == "input" and attrs.get("name") and attrs.get("type") == "file":
+            self.files.append(attrs["name"])
+        elif tag == "input" and attrs.get("name") and attrs.get("type") not in ("file", "submit", "button"):
             if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
                 self.values.append((attrs["name"], attrs.get("value") or ""))
         elif tag == "select":
@@ -371,8 +374,20 @@ def encode(values):
     return urlencode([(name, unescape(value or "")) for name, value in values]).encode()
 
 
+def multipart(values, files):
+    """A form as htmx sends it with hx-encoding="multipart/form-data" (a browser's FormData): the values, and each file
+    input with no file chosen as an empty part; (body, Content-Type)."""
+    boundary = "----benchscale" + os.urandom(8).hex()
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{unescape(value or "")}\r\n'
+             for name, value in values]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename=""\r\n'
+              "Content-Type: application/octet-stream\r\n\r\n\r\n" for name in files]
+    return ("".join(parts) + f"--{boundary}--\r\n").encode(), f"multipart/form-data; boundary={boundary}"
+
+
 def write_loads(app, bureau, applicants, seconds):
-    """(label, requests_of) of the two writes: 审查通过 of distinct 待审查 applications; 保存草稿 of step 3."""
+    """(label, requests_of) of the two writes: 审查通过 of distinct 待审查 applications; 保存草稿 of step 3, as the
+    browser sends it (htmx: multipart, its request headers)."""
     from models import Application, ApplicationStatus, applications_held_by
 
     pending = [a.id for a in applications_held_by(bureau).where(Application.status == ApplicationStatus.PENDING)
@@ -397,11 +412,13 @@ def write_loads(app, bureau, applicants, seconds):
         client, _cookie, _token = session_cookie(app, applicant)
         parser = FormValues(path)
         parser.feed(client.get(path).get_data(as_text=True))  # the session now holds the form's CSRF token
-        saves.append((path, client.get_cookie("session").value, encode([*parser.values, ("statement", "本人述职（压测）"), ("save", "1")])))
+        body, content_type = multipart([*parser.values, ("statement", "本人述职（压测）"), ("save", "1")], parser.files)
+        saves.append((path, client.get_cookie("session").value, body, content_type))
 
     def wizard_saves(number):
-        path, cookie, body = saves[number % len(saves)]
-        headers = {"Cookie": f"session={cookie}", "Content-Type": "application/x-www-form-urlencoded"}
+        path, cookie, body, content_type = saves[number % len(saves)]
+        headers = {"Cookie": f"session={cookie}", "Content-Type": content_type, "HX-Request": "true",
+                   "HX-Target": "wizard", "HX-Current-URL": f"http://127.0.0.1{path}"}
         while True:
             yield "POST", path, body, headers
     return [("review decision (审查通过)", decisions), ("wizard save (第3步 保存草稿)", wizard_saves)]
