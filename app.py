@@ -9,13 +9,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from peewee import OperationalError
+from peewee import JOIN, OperationalError
 from playhouse.db_url import connect
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from models import User, db
+from models import Organisation, User, db
 from services import assets
 from services.values import MAX_INT, clean_text
 
@@ -196,7 +196,9 @@ def create_app(overrides=None):
 
 @login_manager.user_loader
 def _load_user(session_token):
-    return User.get_or_none(User.session_token == session_token)
+    # with the organisation, which every page's header names
+    return (User.select(User, Organisation).join(Organisation, JOIN.LEFT_OUTER, on=User.organisation)
+            .where(User.session_token == session_token).first())
 
 
 def _register_error_pages(app):

@@ -28,6 +28,7 @@ from models import (
     FeeNotice,
     Ownership,
     Profession,
+    ReviewPlan,
     Role,
 )
 from services import photo, plans, profile, scoring, signature, snapshot, steps, storage
@@ -52,7 +53,8 @@ applicant_only = role_required(Role.APPLICANT)
 
 
 def _own(application_id):
-    application = Application.get_or_none(Application.id == application_id)
+    application = (Application.select(Application, ReviewPlan).join(ReviewPlan)  # every step shows the plan
+                   .where(Application.id == application_id).first())
     if application is None or application.applicant_id != current_user.id:
         abort(404)
     return application
@@ -248,9 +250,8 @@ def _info_values(form, application):
     values = {name: "" if getattr(form, name).data is None else getattr(form, name).data for name in INFO_FIELDS}
     values["application_type"] = ApplicationType(form.application_type.data) if form.application_type.data else None
     values["category"] = ApplicationCategory(form.category.data) if form.category.data else None
-    # the selects take any id (the rules name a choice that no longer fits); an id of nothing counts as no answer
-    values["profession"] = Profession.get_or_none(Profession.id == form.profession.data) if form.profession.data else None
-    values["committee"] = Committee.get_or_none(Committee.id == form.committee.data) if form.committee.data else None
+    values["profession"] = _chosen(Profession, form.profession)
+    values["committee"] = _chosen(Committee, form.committee)
     values["established_post"] = {"yes": True, "no": False}.get(form.established_post.data)
     values["assessments"] = json.dumps(
         {str(y): getattr(form, f"assessment_{y}").data for y in form.assessment_years
@@ -262,6 +263,16 @@ def _info_values(form, application):
     if values["application_type"] != ApplicationType.NORMAL:
         values["recent_degree"] = values["mid_again"] = False
     return values
+
+
+def _chosen(model, select):
+    """The id a select sent, or None. It takes any id (the rules name a choice that no longer fits): one it offered is
+    taken as it is, another only if that record exists (an id of nothing counts as no answer)."""
+    if not select.data:
+        return None
+    if select.data in {value for value, _label in select.choices}:
+        return select.data
+    return select.data if model.select().where(model.id == select.data).exists() else None
 
 
 def _fill_info_form(form, application):
