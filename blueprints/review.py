@@ -277,8 +277,8 @@ def decide(application_id):
     application = visible_application(application_id)
     action, reason = request.form.get("action", ""), request.form.get("reason", "")
     try:
-        review(application, current_user, action, reason, seen=request.form.get("seen") or None,
-               ip=request.remote_addr or "", parts=request.form.getlist("parts"))
+        done = review(application, current_user, action, reason, seen=request.form.get("seen") or None,
+                      ip=request.remote_addr or "", parts=request.form.getlist("parts"))
     except WorkflowError as error:
         missing_reason = action in NEEDS_REASON and not reason.strip()
         if not missing_reason:
@@ -286,7 +286,6 @@ def decide(application_id):
         return render_template("review/detail.html", reason=reason, reason_error=str(error) if missing_reason else None,
                                ticked=request.form.getlist("parts"),
                                **detail_context(Application.get_by_id(application.id))), 409
-    done = application.actions.order_by(ReviewAction.id.desc()).first()
     flash(f"已{done.action_label}：{application.applicant.real_name}。", "success")
     return redirect(url_for("review.queue"))
 

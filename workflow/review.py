@@ -28,7 +28,8 @@ from workflow.fees import issue_notice, unpaid_here
 
 
 def move_application(application, actor, action, reason="", seen=None, ip="", parts=(), **changes):
-    """Change an application's state from the state `actor` saw (its `version`), with the history row and audit.
+    """Change an application's state from the state `actor` saw (its `version`), with the history row (returned) and
+    audit.
 
     Of two reviewers acting at once exactly one succeeds; the other gets APPLICATION_CHANGED with the current state.
     """
@@ -41,13 +42,14 @@ def move_application(application, actor, action, reason="", seen=None, ip="", pa
     if not updated:
         current = reload(application)
         raise WorkflowError(APPLICATION_CHANGED.format(where(current)))
-    ReviewAction.create(application=application, level=level, organisation=actor.organisation_id, actor=actor,
-                        action=action, reason=reason, parts=json.dumps(list(parts), ensure_ascii=False))
+    done = ReviewAction.create(application=application, level=level, organisation=actor.organisation_id, actor=actor,
+                               action=action, reason=reason, parts=json.dumps(list(parts), ensure_ascii=False))
     detail = reason + ("（须修改：" + "、".join(p["label"] for p in parts) + "）" if parts else "")
     audit.record(actor, f"application.{action}", f"application:{application.id}", detail, ip)
     for name, value in changes.items():
         setattr(application, name, value)
     application.version = seen + 1
+    return done
 
 
 def _version_seen(seen):
@@ -88,7 +90,7 @@ def _parts_to_change(application, keys, label):
 
 def review(application, actor, action, reason="", seen=None, ip="", parts=()):
     """通过 / 退回 / 不通过 at the unit, 审查通过 / 退回修改 / 审查不通过 at the talent centre and bureaus; a 退回
-    names the parts to change (`parts`: keys of services/return_parts)."""
+    names the parts to change (`parts`: keys of services/return_parts). Returns the ReviewAction recorded."""
     if action not in REVIEW_ACTIONS:
         raise WorkflowError(f"审查结果“{clean_text(action)[:20]}”无效：请点击通过、退回或不通过按钮。")
     seen = _version_seen(seen)
@@ -109,17 +111,18 @@ def review(application, actor, action, reason="", seen=None, ip="", parts=()):
     with atomic():
         if action == "pass":
             passed = ApplicationStatus.STAGE_PASSED if bureau else ApplicationStatus.UNIT_PASSED
-            move_application(application, actor, action, reason, seen, ip, status=passed)
+            done = move_application(application, actor, action, reason, seen, ip, status=passed)
             tell_applicant(application, f"您的职称申报已通过{office}审查", reason)
         elif action == "return":
-            move_application(application, actor, action, reason, seen, ip, parts=parts,
-                             status=ApplicationStatus.RETURNED, stage=None, stage_organisation=None,
-                             stage_since=now(), publicity=None)
+            done = move_application(application, actor, action, reason, seen, ip, parts=parts,
+                                    status=ApplicationStatus.RETURNED, stage=None, stage_organisation=None,
+                                    stage_since=now(), publicity=None)
             tell_applicant(application, f"您的职称申报被{office}{label}",
                            f"理由：{sentence(reason)}请修改后重新提交。须修改：{'、'.join(p['label'] for p in parts)}。")
         else:
-            move_application(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
+            done = move_application(application, actor, action, reason, seen, ip, status=ApplicationStatus.REFUSED)
             tell_applicant(application, f"您的职称申报{label}（{office}）", f"理由：{reason}")
+    return done
 
 
 def review_many(ids, actor, action, reason="", ip=""):
