@@ -18,4 +18,6 @@ import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1), 8))
 worker_class = "sync"
-timeout = 120  # seconds a request may take before its worker is restarted (the longest: a large xlsx export)
+# seconds a request may run before gunicorn kills its worker mid-request: more than its default 30, which a large
+# export on a slow PC could pass
+timeout = 120
