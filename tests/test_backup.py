@@ -49,7 +49,8 @@ def wipe_database():
         db.execute_sql(f'DROP SCHEMA "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
         return
     db.drop_tables(MODELS)
-    for (table,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"):
+    virtual = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+    for (table,) in db.execute_sql(virtual).fetchall():  # read first: a table is not dropped under an open cursor
         db.execute_sql(f'DROP TABLE "{table}"')
     db.execute_sql('DROP TABLE "migratehistory"')
 
