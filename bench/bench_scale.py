@@ -232,8 +232,13 @@ def session_cookie(app, user, warm=None):
     return client, client.get_cookie("session").value, token
 
 
-def in_process(client, paths, rounds):
-    """Median ms per path over interleaved rounds (one warm-up round first)."""
+def rows_shown(html):
+    """How many applications a list page shows (each row links to its detail page)."""
+    return len(set(re.findall(r'href="/review/applications/(\d+)"', html)))
+
+
+def in_process(client, paths, rounds, rows=None):
+    """Median ms per path over interleaved rounds (one warm-up round first); `rows` gets the rows each page shows."""
     samples = {label: [] for label in paths}
     for round_ in range(rounds + 1):
         for label, path in paths.items():
@@ -243,6 +248,8 @@ def in_process(client, paths, rounds):
             assert response.status_code == 200, (path, response.status_code)
             if round_:
                 samples[label].append(elapsed)
+            elif rows is not None:
+                rows[label] = rows_shown(response.get_data(as_text=True))
     return {label: statistics.median(values) for label, values in samples.items()}
 
 
@@ -486,7 +493,8 @@ def measure(kind, size, args, folder):
             "审核推荐 (counts)": "/review/recommend",
         }
         client, cookie, _token = session_cookie(app, bureau)
-        result = {"filled": filled, "held": held, "ms": in_process(client, paths, args.rounds)}
+        result = {"filled": filled, "held": held, "rows": {}}
+        result["ms"] = in_process(client, paths, args.rounds, result["rows"])
         unit_client, _cookie, _token = session_cookie(app, unit)
         result["ms"].update(in_process(unit_client, {"unit home (counts)": "/home"}, args.rounds))
         env = {"DATABASE_URL": url, "UPLOAD_FOLDER": f"{folder}/uploads", "SMS_LOG": f"{folder}/sms.log"}
@@ -522,16 +530,20 @@ def report(kind, results):
     print(f"\n## {kind}: the 越城区 construction bureau's queue "
           + ", ".join(f"{s:,} applications ({results[s]['held']:,} visible, filled in {results[s]['filled']:.0f} s)"
                       for s in sizes))
-    print("| in process, median ms | " + " | ".join(f"{s:,}" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
-    print("|---|" + "---|" * (len(sizes) + 1))
+    # a filter or search that matches a few rows at 1k fills the page at 100k: a page of more rows takes longer to
+    # draw whatever the size of the city, so the rows each page shows are printed beside its times
+    print("| in process, median ms | " + " | ".join(f"{s:,}" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} "
+          "| rows shown |")
+    print("|---|" + "---|" * (len(sizes) + 2))
     for label in results[sizes[0]]["ms"]:
         values = [results[s]["ms"][label] for s in sizes]
-        print(f"| {label} | " + " | ".join(f"{v:.1f}" for v in values) + f" | {values[-1] / values[0]:.2f}× |")
-    print("| through gunicorn, 16 clients, req/s | " + " | ".join(" " for _ in sizes) + " |  |")
-    print("| 待审查 queue | " + " | ".join(f"{results[s]['queue']:.0f}" for s in sizes) + " |  |")
-    print("| minimal 50-row page | " + " | ".join(f"{results[s]['minimal']:.0f}" for s in sizes) + " |  |")
+        rows = " / ".join(str(results[s]["rows"].get(label, "—")) for s in sizes)
+        print(f"| {label} | " + " | ".join(f"{v:.1f}" for v in values) + f" | {values[-1] / values[0]:.2f}× | {rows} |")
+    print("| through gunicorn, 16 clients, req/s | " + " | ".join(" " for _ in sizes) + " |  |  |")
+    print("| 待审查 queue | " + " | ".join(f"{results[s]['queue']:.0f}" for s in sizes) + " |  |  |")
+    print("| minimal 50-row page | " + " | ".join(f"{results[s]['minimal']:.0f}" for s in sizes) + " |  |  |")
     print("| queue / minimal | " + " | ".join(f"{results[s]['queue'] / results[s]['minimal']:.2f}" for s in sizes)
-          + " |  |")
+          + " |  |  |")
     for size in sizes:
         for label, (rate, errors, count, p50, p99) in results[size].get("writes", {}).items():
             print(f"writes at {size:,}, 16 clients: {label}: {count} requests, {rate:.0f}/s, {errors} errors, "
