@@ -6,9 +6,9 @@ time in a process, so threads sharing a process take turns at the CPU and every 
 others; a worker with threads also keeps each browser's connection to itself, however busy it is. Measured by
 bench/bench_scale.py at 100,000 applications on PostgreSQL, 2 cores, 16 clients (issue 14):
 
-    2 workers × 4 threads (before): review decision p99 129-148 ms, wizard save p99 182-258 ms, queue 103-111 req/s
+    2 workers × 4 threads (before): review decision p99 114-148 ms, wizard save p99 182-258 ms, queue 103-164 req/s
     4 workers × 1 thread (gthread, keeping connections): decision p99 214 ms, wizard save p99 250 ms
-    4 sync workers: decision p99 75-87 ms, wizard save p99 138-172 ms, queue 170-206 req/s
+    4 sync workers: decision p99 75-81 ms, wizard save p99 130-172 ms, queue 170-206 req/s
 
 A sync worker reads the whole request and writes the whole answer itself, so a slow client holds it: on the
 internet put it behind a reverse proxy that buffers both (the README's nginx configuration does).
