@@ -5,6 +5,7 @@ The database is copied first (SQLite's online backup API, or pg_dump's own snaps
 row names a file only once the file's bytes are on disk, so every file the copied rows name is in the archive.
 A restore unpacks and checks the whole archive before it changes anything.
 """
+import gzip
 import hashlib
 import io
 import json
@@ -165,7 +166,10 @@ def unpack(archive, into):
     """Unpack a backup into the empty folder `into` and check every member against the manifest; the manifest."""
     found, manifest = {}, None
     try:
-        with tarfile.open(archive, "r|gz") as tar:
+        # gzip read by GzipFile, to its end: a file cut short fails there (EOFError) wherever the cut falls; tarfile's
+        # own "r|gz" takes a cut at a member's boundary for the end of the archive, and never reads gzip's trailer
+        with open(archive, "rb") as raw, gzip.GzipFile(fileobj=raw) as unzipped, \
+                tarfile.open(fileobj=unzipped, mode="r|") as tar:
             for member in tar:
                 relative = _member_path(member)
                 if member.name in found or (member.name == MANIFEST and manifest is not None):
@@ -179,7 +183,9 @@ def unpack(archive, into):
                 with open(target, "xb") as out:
                     shutil.copyfileobj(reader, out)
                 found[member.name] = (member.size, reader.sha256.hexdigest())
-    except (tarfile.TarError, EOFError, zlib.error) as error:
+            while unzipped.read(1 << 20):  # past the tar's end, to gzip's trailer and its checksum
+                pass
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise BackupError(f"备份文件已损坏，无法读取（{type(error).__name__}: {error}）。") from None
     if manifest is None:
         raise BackupError(f"备份中缺少清单 {MANIFEST}。")
