@@ -331,13 +331,14 @@ def test_a_backup_without_a_signing_key_restores_without_touching_the_key(app, u
     assert not (tmp_path / "none").exists()
 
 
-def test_an_archive_cut_anywhere_is_refused_as_damaged(app, archive, tmp_path):
+def test_an_archive_cut_anywhere_is_refused_as_damaged(app, uploads, archive, tmp_path):
     """Wherever the file ends early (mid-member, at a member's boundary, or with only the gzip trailer lost), the
-    restore says the file is damaged rather than naming a member as missing."""
-    data, before = archive.read_bytes(), rows()
+    restore says the file is damaged rather than naming a member as missing, and changes nothing (the damage table
+    above cuts at one place only)."""
+    data, before, files, aside = archive.read_bytes(), rows(), file_hashes(uploads), kept_aside(app)
     for end in sorted({len(data) * k // 16 for k in range(1, 16)} | {len(data) - 8, len(data) - 1}):
         cut = tmp_path / f"cut-{end}.tar.gz"
         cut.write_bytes(data[:end])
         result = cli(app, "restore", "--yes", str(cut))
         assert result.exit_code == 1 and "备份文件已损坏，无法读取" in result.output, (end, len(data), result.output)
-    assert rows() == before
+    assert rows() == before and file_hashes(uploads) == files and kept_aside(app) == aside
