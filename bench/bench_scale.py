@@ -114,6 +114,7 @@ def _bulk(model, rows, size=2000):
 
 def fill(count):
     """`count` applications over units spread round the regions; returns the accounts the benchmark uses."""
+    from peewee import PostgresqlDatabase
     from werkzeug.security import generate_password_hash
 
     from models import (
@@ -192,7 +193,7 @@ def fill(count):
     _bulk(Application, applications)
     _bulk(ReviewAction, actions)
     compact()  # the offices' counters, a row per change of the bulk load, folded as the worker does every minute
-    if not db.obj.__class__.__name__.startswith("Sqlite"):  # PostgreSQL: the sequences after explicit ids
+    if isinstance(db.obj, PostgresqlDatabase):  # PostgreSQL: the sequences after explicit ids
         for table in ("organisation", "user", "application", "review_action"):
             db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")
         db.execute_sql("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load: statistics, visibility map
@@ -214,8 +215,8 @@ def fill_minimal():
     db.execute_sql("CREATE TABLE bench_minimal_row (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, "
                    "number INTEGER NOT NULL)")
     for i in range(50):
-        db.execute_sql("INSERT INTO bench_minimal_row (id, name, number) VALUES (%s, %s, %s)".replace(
-            "%s", "?" if db.obj.__class__.__name__.startswith("Sqlite") else "%s"), (i + 1, person_name(i), i * 7))
+        db.execute_sql(f"INSERT INTO bench_minimal_row (id, name, number) VALUES ({', '.join([db.obj.param] * 3)})",
+                       (i + 1, person_name(i), i * 7))
 
 
 # ---------------------------------------------------------------- in process
