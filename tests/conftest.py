@@ -4,6 +4,7 @@ import tempfile
 from urllib.parse import quote
 
 import pytest
+from peewee import PostgresqlDatabase
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-of-at-least-32-bytes")
 # the huey queue file of the tests (jobs run at once, in immediate mode), never the project's instance folder
@@ -28,7 +29,7 @@ def _drop_everything():
 
 
 def _is_postgres():
-    return not db.obj.__class__.__name__.startswith("Sqlite")
+    return isinstance(db.obj, PostgresqlDatabase)
 
 
 def _private_schema(url):
