@@ -5,10 +5,10 @@
 
 For each database and size it builds a throw-away database (SQLite: a temporary file; PostgreSQL: a database of its
 own, `bench_scale_<pid>`, created and dropped through --pg-url), fills it with bulk inserts (applicants, units,
-applications in every state with their ReviewAction history), then prints:
+applications in every state with their ReviewAction history and what 提交 froze), then prints:
 
 - in process (Flask's test client), the median ms of interleaved rounds of the 越城区 construction bureau's queue,
-  its filters, search and last page, and the home pages (their counts);
+  its filters, search and last page, one application's detail page, and the home pages (their counts);
 - through gunicorn with the settings of `make run` (gunicorn.conf.py), 16 clients (keep-alive where gunicorn keeps it):
   requests/s of the queue and of a minimal Flask + peewee + Jinja page rendering a 50-row table from the same
   database, served the same way, and their ratio; beside them the app's lightest signed-in page (消息, the layout
@@ -132,6 +132,7 @@ def fill(count):
         db,
         new_session_token,
     )
+    from services import snapshot
     from services.accounts import create_account
     from services.office_lists import compact, refresh_statistics
     from services.reference import seed_reference
@@ -150,8 +151,6 @@ def fill(count):
     password_hash = generate_password_hash("Bench2026")
     user_base = (User.select().order_by(User.id.desc()).first() or User(id=0)).id + 1
     started = datetime(2026, 1, 1)
-    snapshot = json.dumps({"statement": "本人述职" * 150, "education": [{"school": "浙江大学", "year": 2008}] * 10},
-                          ensure_ascii=False)  # about 2 KB, as a submitted application carries
     users, applications, actions = [], [], []
     for n in range(count):
         unit = units[n % len(units)]
@@ -172,7 +171,7 @@ def fill(count):
                   ApplicationStatus.AT_COMMITTEE: (Stage.COMMITTEE, committee_office)}.get(state, (None, None))
         applications.append({
             "id": n + 1, "applicant": uid, "plan": plans[n % len(plans)], "status": state, "unit": unit["id"],
-            "submitted_at": None if state == ApplicationStatus.DRAFT else at, "snapshot": snapshot,
+            "submitted_at": None if state == ApplicationStatus.DRAFT else at, "snapshot": "{}",
             "step_reached": 3 if state == ApplicationStatus.DRAFT else 7, "stage": holder[0],
             "stage_organisation": holder[1], "stage_since": None if state == ApplicationStatus.DRAFT else at,
             "application_type": rng.choice(list(ApplicationType)), "profession": rng.choice(professions)})
@@ -190,7 +189,27 @@ def fill(count):
         actions += [{"application": n + 1, "level": level, "organisation": org, "actor": actor, "action": action,
                      "reason": "", "at": at} for level, org, actor, action in history]
     _bulk(User, users)
-    _bulk(Application, applications)
+    # what 提交 froze (services/snapshot.build), made once from the first submitted application and given each
+    # application's own person, unit, plan, profession and 申报类型: the detail page reads it
+    first = next(row for row in applications if row["submitted_at"])
+    _bulk(Application, [first])
+    frozen = snapshot.build(Application.get_by_id(first["id"]))
+    frozen["info"]["statement"] = "本人述职" * 150  # about 2 KB in all, as a submitted application carries
+    plan_of = {p.id: {"id": p.id, "title": p.title, "level": p.level.value, "year": p.year} for p in ReviewPlan.select()}
+    profession_of = {p.id: p.name for p in Profession.select()}
+    unit_of = {u["id"]: u["name"] for u in units}
+    person_of = {u["id"]: u for u in users}
+    for row in applications:
+        if row["submitted_at"]:
+            person = person_of[row["applicant"]]
+            row["snapshot"] = json.dumps({
+                **frozen, "plan": plan_of[row["plan"]],
+                "applicant": {**frozen["applicant"], "name": person["real_name"], "id_number": person["id_number"],
+                              "mobile": person["mobile"], "unit": unit_of[row["unit"]]},
+                "info": {**frozen["info"], "profession": profession_of[row["profession"]],
+                         "application_type": row["application_type"].label}}, ensure_ascii=False)
+    Application.update(snapshot=first["snapshot"]).where(Application.id == first["id"]).execute()
+    _bulk(Application, [row for row in applications if row is not first])
     _bulk(ReviewAction, actions)
     compact()  # the offices' counters, a row per change of the bulk load, folded as the worker does every minute
     if isinstance(db.obj, PostgresqlDatabase):  # PostgreSQL: the sequences after explicit ids
@@ -476,7 +495,8 @@ def measure(kind, size, args, folder):
         filled = time.perf_counter() - started
         held = applications_held_by(bureau).count()
         sample = (applications_held_by(bureau).join(User, on=Application.applicant)
-                  .where(Application.status == ApplicationStatus.PENDING).select(User.real_name, User.id_number)
+                  .where(Application.status == ApplicationStatus.PENDING)
+                  .select(Application.id, User.real_name, User.id_number)
                   .order_by(Application.id).dicts().first())
         plan = ReviewPlan.select().order_by(ReviewPlan.id).first().id
         profession = Profession.select().order_by(Profession.id).first().id
@@ -497,6 +517,7 @@ def measure(kind, size, args, folder):
         client, cookie, _token = session_cookie(app, bureau)
         result = {"filled": filled, "held": held, "rows": {}}
         result["ms"] = in_process(client, paths, args.rounds, result["rows"])
+        result["ms"].update(in_process(client, {"application detail": f"{queue}/{sample['id']}"}, args.rounds))
         unit_client, _cookie, _token = session_cookie(app, unit)
         result["ms"].update(in_process(unit_client, {"unit home (counts)": "/home"}, args.rounds))
         env = {"DATABASE_URL": url, "UPLOAD_FOLDER": f"{folder}/uploads", "SMS_LOG": f"{folder}/sms.log"}
